@@ -1,0 +1,177 @@
+// store/store.h: the register's source of truth. Start here.
+//
+// The Store is an append-only event log (gapless sequence numbers), the persons
+// and divisions it refers to, and the bookkeeping of imports: batches,
+// quarantine (every rejected row with all its reasons), conflicts and the record
+// linkage review queue. SQLite (store/sqlite/) is the embedded default; a
+// PostgreSQL backend will implement the same interface, so nothing
+// engine-specific leaks out of store/.
+//
+// Writes happen only inside a Batch, which is one transaction: if the process
+// dies, or the Batch is destroyed without Commit, the store is exactly as before.
+// Reads made through the Store while a Batch is open see that batch's writes.
+// A Store is used from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+#include "core/division.h"
+#include "core/error.h"
+#include "core/record.h"
+
+namespace junheng::store {
+
+struct StoredEvent {
+  int64_t seq = 0;       // position in the log, 1, 2, 3, ... without gaps
+  int64_t batch_id = 0;  // the import batch that appended it
+  Event event;
+};
+
+// What the log holds under one (source, event_id).
+struct EventKey {
+  int64_t seq = 0;
+  uint64_t content_hash = 0;
+  std::string person_id;
+};
+
+// A row that failed validation, kept with everything needed to fix and resend it.
+struct QuarantineRow {
+  int64_t id = 0;         // assigned by the store
+  int64_t batch_id = 0;   // assigned by the store
+  RecordKind kind = RecordKind::kEvent;
+  std::string source;
+  std::string file;
+  int64_t line = 0;       // 1-based line of the record's first physical line
+  std::string record_key; // person_id or event_id, when the row had one
+  std::string raw;        // the row's text as read
+  std::vector<Reason> reasons;
+};
+
+// The same key arrived with other content: both versions are kept, nothing is overwritten.
+struct ConflictRow {
+  int64_t id = 0;
+  int64_t batch_id = 0;
+  RecordKind kind = RecordKind::kEvent;
+  std::string source;
+  std::string file;
+  int64_t line = 0;
+  std::string record_key;      // event_id, person_id or division code
+  int64_t existing_seq = 0;    // the event already in the log (events only)
+  std::string raw;             // the incoming row as read
+  std::string message;         // which fields differ
+  std::string status = "open"; // open | resolved
+};
+
+// A department row that record linkage could not tie to exactly one person.
+struct ReviewRow {
+  int64_t id = 0;
+  int64_t batch_id = 0;
+  RecordKind kind = RecordKind::kEvent;
+  std::string source;
+  std::string file;
+  int64_t line = 0;
+  std::string raw;
+  std::vector<std::string> candidates;  // person_ids; empty when nobody matched
+  std::string message;
+  std::string status = "open";
+};
+
+struct BatchInfo {
+  std::string source;              // may be empty (several sources in one file)
+  std::vector<std::string> files;
+  Timestamp started_at;
+};
+
+struct BatchCounts {
+  int64_t divisions_loaded = 0;
+  int64_t persons_loaded = 0;
+  int64_t events_loaded = 0;
+  int64_t duplicates = 0;
+  int64_t conflicts = 0;
+  int64_t rejected = 0;
+  int64_t review = 0;
+};
+
+struct BatchRecord {
+  int64_t id = 0;
+  BatchInfo info;
+  Timestamp finished_at;
+  BatchCounts counts;
+};
+
+struct Summary {
+  int64_t divisions = 0;
+  int64_t persons = 0;
+  int64_t events = 0;
+  std::vector<std::pair<std::string, int64_t>> events_by_type;  // type name, count
+  int64_t max_seq = 0;
+  int64_t batches = 0;
+  int64_t quarantined = 0;
+  int64_t open_conflicts = 0;
+  int64_t open_reviews = 0;
+  std::optional<Date> first_event_date, last_event_date;
+};
+
+// One import batch: one transaction. Destroying it without Commit rolls back.
+class Batch {
+ public:
+  virtual ~Batch() = default;
+  virtual int64_t id() const = 0;
+  // Adds a division; fails with kConflict if the code exists with other content.
+  virtual Status PutDivision(const Division& division) = 0;
+  // Adds a person. `name_key` is the normalised name used by record linkage.
+  // REQUIRES: no person with this person_id exists (the caller checks).
+  virtual Status InsertPerson(const Person& person, std::string_view name_key) = 0;
+  // Appends to the log and returns the new sequence number (last + 1).
+  // REQUIRES: the person exists; (source, event_id) is new.
+  virtual Result<int64_t> AppendEvent(const Event& event, uint64_t content_hash) = 0;
+  virtual Status AddQuarantine(const QuarantineRow& row) = 0;
+  virtual Status AddConflict(const ConflictRow& row) = 0;
+  virtual Status AddReview(const ReviewRow& row) = 0;
+  // Records the batch with its counts and makes everything durable at once.
+  virtual Status Commit(const BatchCounts& counts) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Only one batch may be open at a time.
+  virtual Result<std::unique_ptr<Batch>> BeginBatch(const BatchInfo& info) = 0;
+
+  virtual Result<std::vector<Division>> LoadDivisions() = 0;
+  virtual Result<std::optional<Person>> FindPerson(std::string_view person_id) = 0;
+  // person_ids of the persons with this (normalised) citizen id.
+  virtual Result<std::vector<std::string>> FindByCitizenId(std::string_view citizen_id) = 0;
+  // person_ids with this normalised name, birth date and sex.
+  virtual Result<std::vector<std::string>> FindByNameKey(std::string_view name_key, Date birth_date,
+                                                         Sex sex) = 0;
+  // A person's events in log order.
+  virtual Result<std::vector<StoredEvent>> EventsOfPerson(std::string_view person_id) = 0;
+  // Birth events whose mother_id is this person, in log order.
+  virtual Result<std::vector<StoredEvent>> BirthsOfMother(std::string_view mother_id) = 0;
+  virtual Result<std::optional<EventKey>> FindEvent(std::string_view source, std::string_view event_id) = 0;
+
+  // Visit everything, persons by person_id and events by sequence number.
+  virtual Status ForEachPerson(const std::function<void(const Person&)>& fn) = 0;
+  virtual Status ForEachEvent(const std::function<void(const StoredEvent&)>& fn) = 0;
+
+  virtual Result<Summary> GetSummary() = 0;
+  virtual Result<std::vector<BatchRecord>> ListBatches() = 0;
+  virtual Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id /* 0: all */) = 0;
+  virtual Result<std::vector<ConflictRow>> ListConflicts(int64_t batch_id /* 0: all */) = 0;
+  virtual Result<std::vector<ReviewRow>> ListReviews(int64_t batch_id /* 0: all */) = 0;
+
+  // A consistent copy of the whole store at `path`, taken while others keep
+  // reading and writing. Fails if `path` exists.
+  virtual Status Backup(const std::string& path) = 0;
+};
+
+}  // namespace junheng::store
