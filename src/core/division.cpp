@@ -74,7 +74,9 @@ Result<DivisionTree> DivisionTree::Build(std::vector<Division> divisions) {
       return Fail(ErrorCode::kInvalidArgument,
                   fmt::format("division {} {} names parent {}, which is not in the list",
                               d.code.ToString(), d.name, d.parent.ToString()));
-    if (!p->code.Contains(d.code) || p->level >= d.level)
+    // The parent is the unit one level up: a village names its township, not the
+    // county, or Children() and the level counts of a subtree would disagree.
+    if (!p->code.Contains(d.code) || static_cast<int>(p->level) + 1 != static_cast<int>(d.level))
       return Fail(ErrorCode::kInvalidArgument,
                   fmt::format("division {} {} cannot lie inside {} {}", d.code.ToString(), d.name,
                               p->code.ToString(), p->name));
