@@ -82,6 +82,7 @@ struct LinkKey {
   Sex sex = Sex::kUnknown;
   std::optional<Date> birth_date;
   bool empty() const { return citizen_id.empty() && name.empty(); }
+  friend bool operator==(const LinkKey&, const LinkKey&) = default;
 };
 
 struct Event {

@@ -1,0 +1,126 @@
+// junheng demo: a synthetic Linfen, loaded through the same importer as real data.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "app/commands.h"
+#include "app/context.h"
+#include "demo/demo.h"
+#include "ingest/importer.h"
+
+namespace junheng::app {
+namespace {
+
+// Feeds the generator's records to the importer, one batch per generator batch.
+class ImportSink : public demo::Sink {
+ public:
+  ImportSink(ingest::Importer& importer, demo::Sink* tee) : importer_(importer), tee_(tee) {}
+
+  Status OnDivisions(const std::vector<Division>& divisions) override {
+    // `junheng init` has loaded the same division file; only the tee needs them.
+    return tee_ ? tee_->OnDivisions(divisions) : Status{};
+  }
+  Status OnPerson(const Person& p) override {
+    if (tee_) JH_RETURN_IF_ERROR(tee_->OnPerson(p));
+    JH_RETURN_IF_ERROR(EnsureBatch());
+    return importer_.AddPerson(p, ingest::RowOrigin{"demo:persons", ++person_line_, {}});
+  }
+  Status OnEvent(const Event& e) override {
+    if (tee_) JH_RETURN_IF_ERROR(tee_->OnEvent(e));
+    JH_RETURN_IF_ERROR(EnsureBatch());
+    return importer_.AddEvent(e, ingest::RowOrigin{"demo:events", ++event_line_, {}});
+  }
+  Status OnBatchEnd(std::string_view label) override {
+    if (tee_) JH_RETURN_IF_ERROR(tee_->OnBatchEnd(label));
+    if (!open_) return {};
+    open_ = false;
+    JH_ASSIGN_OR_RETURN(ingest::ImportReport r, importer_.Commit());
+    totals_.persons_loaded += r.counts.persons_loaded;
+    totals_.events_loaded += r.counts.events_loaded;
+    totals_.rejected += r.counts.rejected;
+    totals_.conflicts += r.counts.conflicts;
+    totals_.duplicates += r.counts.duplicates;
+    totals_.review += r.counts.review;
+    for (const auto& [code, n] : r.rejected_by_reason) rejected_by_reason_[code] += n;
+    if (StderrIsTerminal())
+      fmt::print(stderr, "\r  {:<16} persons {:>9}  events {:>9}  ({:.1f} s)\n", label, r.counts.persons_loaded,
+                 r.counts.events_loaded, r.seconds);
+    return {};
+  }
+  const store::BatchCounts& totals() const { return totals_; }
+  const std::map<std::string, int64_t>& rejected_by_reason() const { return rejected_by_reason_; }
+
+ private:
+  Status EnsureBatch() {
+    if (open_) return {};
+    open_ = true;
+    return importer_.Begin({"demo"});
+  }
+  ingest::Importer& importer_;
+  demo::Sink* tee_;
+  bool open_ = false;
+  int64_t person_line_ = 0, event_line_ = 0;
+  store::BatchCounts totals_;
+  std::map<std::string, int64_t> rejected_by_reason_;
+};
+
+void RunDemo(const std::string& db, double scale, uint64_t seed, const std::string& out_dir) {
+  if (scale <= 0 || scale > 4) throw CommandError("--scale must be above 0 and at most 4");
+  if (std::filesystem::exists(db)) {
+    auto s = OrDie(OpenStore(db, false)->GetSummary());
+    if (s.persons > 0)
+      throw CommandError(fmt::format("{} already holds a register with {} persons; give a new file", db, s.persons));
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  InitStore(db, DataDir() + "/linfen-divisions.csv");
+  auto store = OpenStore(db, false);
+  ingest::ImportOptions options;
+  options.source = "";  // the generator names each record's department
+  options.today = Today();
+  options.now = Now();
+  ingest::Importer importer(*store, options);
+  std::unique_ptr<demo::Sink> csv;
+  if (!out_dir.empty()) csv = OrDie(demo::OpenCsvSink(out_dir));
+  ImportSink sink(importer, csv.get());
+  demo::DemoOptions demo_options;
+  demo_options.scale = scale;
+  demo_options.seed = seed;
+  demo_options.today = options.today;
+  demo_options.data_dir = DataDir();
+  fmt::print("Building a synthetic Linfen (scale {}, seed {}) from 2015-01-01 to {}...\n", scale, seed,
+             options.today.ToString());
+  auto stats = demo::GenerateDemoCity(demo_options, sink);
+  if (!stats) {
+    importer.Abort();
+    throw CommandError(stats.error().message);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto& t = sink.totals();
+  fmt::print("Generated and imported {} persons and {} events in {:.1f} s\n", t.persons_loaded, t.events_loaded,
+             seconds);
+  if (t.rejected + t.conflicts + t.review > 0) {
+    fmt::print("  the importer rejected {} records, found {} conflicts and {} unlinked rows:\n", t.rejected,
+               t.conflicts, t.review);
+    for (const auto& [code, n] : sink.rejected_by_reason()) fmt::print("    {:<28}{:>10}\n", code, n);
+  }
+  if (!out_dir.empty()) fmt::print("Exchange-format files written to {}\n", out_dir);
+  fmt::print("{}", FormatRegisterSummary(OrDie(store->GetSummary())));
+}
+
+}  // namespace
+
+void AddDemoCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("demo", "Build a synthetic Linfen from the 2020 census and load it");
+  auto db = std::make_shared<std::string>();
+  auto scale = std::make_shared<double>(1.0);
+  auto seed = std::make_shared<uint64_t>(1);
+  auto out = std::make_shared<std::string>();
+  cmd->add_option("--db", *db, "Database file to create")->required();
+  cmd->add_option("--scale", *scale, "Fraction of the real population (1 = about 4 million people)", true);
+  cmd->add_option("--seed", *seed, "Random seed; the same seed gives the same city", true);
+  cmd->add_option("--out", *out, "Also write the records as exchange-format CSV files into this folder");
+  cmd->callback([=] { RunDemo(*db, *scale, *seed, *out); });
+}
+
+}  // namespace junheng::app

@@ -1,0 +1,101 @@
+#include "ingest/check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ingest/life.h"
+
+namespace junheng::ingest {
+namespace {
+
+constexpr size_t kMaxProblems = 1000;
+
+LifeEvent ToLifeEvent(const Event& e) { return LifeEvent{e.date, e.type, e.division, e.maternal}; }
+
+}  // namespace
+
+Result<CheckReport> CheckRegister(store::Store& store) {
+  CheckReport report;
+  auto problem = [&](std::string text) {
+    if (report.problems.size() < kMaxProblems) report.problems.push_back(std::move(text));
+  };
+  std::unordered_map<std::string, LifeState> people;
+  JH_RETURN_IF_ERROR(store.ForEachPerson([&](const Person& p) {
+    LifeState s;
+    s.birth_days = p.birth_date.days();
+    s.sex = p.sex;
+    s.births_known = true;
+    people.emplace(p.person_id, s);
+    ++report.persons;
+  }));
+  std::unordered_set<std::string> replay;         // persons whose events arrived out of order
+  std::unordered_set<std::string> replay_mothers;
+  int64_t expected_seq = 1;
+  JH_RETURN_IF_ERROR(store.ForEachEvent([&](const store::StoredEvent& se) {
+    ++report.events;
+    const Event& e = se.event;
+    if (se.seq != expected_seq)
+      problem(fmt::format("the event log jumps from #{} to #{}", expected_seq - 1, se.seq));
+    expected_seq = se.seq + 1;
+    auto it = people.find(e.person_id);
+    if (it == people.end()) {
+      problem(fmt::format("event #{} ({} {}) names person {}, who is not in the register", se.seq, e.source,
+                          e.event_id, e.person_id));
+      return;
+    }
+    const LifeEvent le = ToLifeEvent(e);
+    if (!ComesLast(it->second, le)) {
+      replay.insert(e.person_id);
+    } else if (auto why = Step(it->second, le, e.person_id)) {
+      problem(fmt::format("event #{} ({} {}): {}", se.seq, e.source, e.event_id, why->message));
+    }
+    if (e.type == EventType::kBirth && !e.mother_id.empty()) {
+      auto m = people.find(e.mother_id);
+      if (m == people.end()) return;
+      if (e.date.days() < m->second.last_birth_days) {
+        replay_mothers.insert(e.mother_id);
+      } else if (auto why = StepBirthAsMother(m->second, e.date, e.birth_order, e.mother_id)) {
+        problem(fmt::format("event #{} ({} {}): {}", se.seq, e.source, e.event_id, why->message));
+      }
+    }
+  }));
+  for (const std::string& id : replay) {
+    JH_ASSIGN_OR_RETURN(std::vector<store::StoredEvent> events, store.EventsOfPerson(id));
+    std::vector<LifeEvent> life;
+    for (const auto& se : events) life.push_back(ToLifeEvent(se.event));
+    SortLife(life);
+    LifeState s;
+    s.birth_days = people[id].birth_days;
+    s.sex = people[id].sex;
+    for (const LifeEvent& le : life)
+      if (auto why = Step(s, le, id)) {
+        problem(fmt::format("person {}: {}", id, why->message));
+        break;
+      }
+  }
+  for (const std::string& id : replay_mothers) {
+    JH_ASSIGN_OR_RETURN(std::vector<store::StoredEvent> births, store.BirthsOfMother(id));
+    std::vector<std::pair<int32_t, int>> all;
+    for (const auto& b : births) all.emplace_back(b.event.date.days(), b.event.birth_order);
+    std::stable_sort(all.begin(), all.end());
+    LifeState s;
+    for (const auto& [d, order] : all)
+      if (auto why = StepBirthAsMother(s, Date::FromDays(d), order, id)) {
+        problem(fmt::format("mother {}: {}", id, why->message));
+        break;
+      }
+  }
+  JH_ASSIGN_OR_RETURN(store::Summary summary, store.GetSummary());
+  if (summary.persons != report.persons)
+    problem(fmt::format("the store counts {} persons but the scan saw {}", summary.persons, report.persons));
+  if (summary.events != report.events)
+    problem(fmt::format("the store counts {} events but the scan saw {}", summary.events, report.events));
+  if (summary.max_seq != report.events)
+    problem(fmt::format("the last sequence number is {} but there are {} events", summary.max_seq, report.events));
+  return report;
+}
+
+}  // namespace junheng::ingest

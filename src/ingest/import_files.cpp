@@ -1,0 +1,129 @@
+// Importer::ImportFiles: files → rows → records → one batch.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ingest/importer.h"
+#include "ingest/mapping.h"
+#include "ingest/row_reader.h"
+
+namespace junheng::ingest {
+namespace {
+
+struct OpenFile {
+  std::string path;
+  std::unique_ptr<RowReader> reader;
+  RecordKind kind = RecordKind::kEvent;
+};
+
+// An event waiting for its turn: events of all files are applied in date order
+// so that a file sorted some other way still describes possible lives.
+struct PendingEvent {
+  Event event;
+  size_t file = 0;
+  int64_t line = 0;
+  std::string raw;
+};
+
+int KindOrder(RecordKind k) {
+  return k == RecordKind::kDivision ? 0 : k == RecordKind::kPerson ? 1 : 2;
+}
+
+}  // namespace
+
+Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths) {
+  if (paths.empty()) return Fail(ErrorCode::kInvalidArgument, "no file to import");
+  std::optional<Mapping> mapping;
+  if (!options_.mapping_path.empty()) {
+    JH_ASSIGN_OR_RETURN(mapping, Mapping::Load(options_.mapping_path));
+    if (options_.source.empty()) options_.source = mapping->source();
+  }
+  std::vector<OpenFile> files;
+  int64_t total_bytes = 0;
+  for (const std::string& path : paths) {
+    OpenFile f;
+    f.path = path;
+    JH_ASSIGN_OR_RETURN(f.reader, OpenRowReader(path));
+    if (options_.kind) {
+      f.kind = *options_.kind;
+    } else if (mapping && mapping->kind()) {
+      f.kind = *mapping->kind();
+    } else {
+      auto kind = DetectKind(f.reader->header());
+      if (!kind) return Fail(kind.error().code, fmt::format("{}: {}", path, kind.error().message));
+      f.kind = *kind;
+    }
+    total_bytes += f.reader->total_bytes();
+    files.push_back(std::move(f));
+  }
+  std::stable_sort(files.begin(), files.end(),
+                   [](const OpenFile& a, const OpenFile& b) { return KindOrder(a.kind) < KindOrder(b.kind); });
+
+  JH_RETURN_IF_ERROR(Begin(paths));
+  auto fail = [&](Error e) -> Result<ImportReport> {
+    Abort();
+    return std::unexpected(std::move(e));
+  };
+  const ParseOptions po{options_.today, options_.source};
+  std::vector<PendingEvent> pending;
+  int64_t bytes_before = 0;
+  int64_t rows_seen = 0;
+  for (size_t fi = 0; fi < files.size(); ++fi) {
+    OpenFile& f = files[fi];
+    const Mapping m = mapping ? *mapping : Mapping::Identity(f.kind);
+    auto bound = m.Bind(f.reader->header());
+    if (!bound) return fail(Error{bound.error().code, fmt::format("{}: {}", f.path, bound.error().message)});
+    for (const std::string& col : bound->ignored_columns())
+      report_.warnings.push_back(fmt::format("{}: column \"{}\" is not used", f.path, col));
+    size_t header_size = f.reader->header().size();
+    Row row;
+    FieldValues fields;
+    while (f.reader->Next(row)) {
+      if (f.reader->header().size() != header_size) {  // JSON Lines: a new key appeared
+        header_size = f.reader->header().size();
+        bound = m.Bind(f.reader->header());
+        if (!bound) return fail(bound.error());
+      }
+      const RowOrigin origin{f.path, row.line, row.raw};
+      if (!row.error.empty()) {
+        auto s = Quarantine(f.kind, origin, "", {Reason{"row.malformed", "", row.error}},
+                            [&] { return row.raw; });
+        if (!s) return fail(s.error());
+        continue;
+      }
+      fields.fill(std::string_view());
+      bound->Apply(row, fields);
+      if (f.kind != RecordKind::kEvent) {
+        if (auto s = AddRow(f.kind, fields, origin); !s) return fail(s.error());
+      } else {
+        auto parsed = ParseEvent(fields, po);
+        if (!parsed.ok()) {
+          const std::string key(fields[static_cast<size_t>(Field::kEventId)]);
+          auto s = Quarantine(RecordKind::kEvent, origin, key, std::move(parsed.reasons),
+                              [&] { return row.raw; });
+          if (!s) return fail(s.error());
+        } else {
+          pending.push_back(PendingEvent{std::move(parsed.value), fi, row.line, row.raw});
+        }
+      }
+      if (options_.progress && (++rows_seen & 0x3fff) == 0)
+        options_.progress(bytes_before + f.reader->bytes_read(), total_bytes);
+    }
+    bytes_before += f.reader->total_bytes();
+  }
+  std::stable_sort(pending.begin(), pending.end(), [](const PendingEvent& a, const PendingEvent& b) {
+    if (a.event.date != b.event.date) return a.event.date < b.event.date;
+    return SameDayRank(a.event.type) < SameDayRank(b.event.type);
+  });
+  // Progress for the second pass counts events after the bytes read.
+  const int64_t total = total_bytes + static_cast<int64_t>(pending.size());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const PendingEvent& p = pending[i];
+    if (auto s = AddEvent(p.event, RowOrigin{files[p.file].path, p.line, p.raw}); !s) return fail(s.error());
+    if (options_.progress && (i & 0x3fff) == 0) options_.progress(total_bytes + static_cast<int64_t>(i), total);
+  }
+  if (options_.progress) options_.progress(total, total);
+  return Commit();
+}
+
+}  // namespace junheng::ingest

@@ -1,0 +1,409 @@
+#include "ingest/importer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "ingest/linkage.h"
+#include "ingest/mapping.h"
+#include "ingest/normalize.h"
+#include "ingest/row_reader.h"
+
+namespace junheng::ingest {
+namespace {
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+LifeEvent ToLifeEvent(const Event& e) { return LifeEvent{e.date, e.type, e.division, e.maternal}; }
+
+// Which fields of two records of the same person differ, for a conflict message.
+std::string PersonDifferences(const Person& had, const Person& got) {
+  std::array<std::string, kFieldCount> a, b;
+  const FieldValues fa = ToFields(had, a), fb = ToFields(got, b);
+  std::string out;
+  for (Field f : ColumnsOf(RecordKind::kPerson)) {
+    const size_t i = static_cast<size_t>(f);
+    if (fa[i] == fb[i]) continue;
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{}: register has \"{}\", row has \"{}\"", FieldName(f), fa[i], fb[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+// A CSV line (RFC 4180 quoting) of a record's exchange-format columns.
+std::string CanonicalCsv(RecordKind kind, const FieldValues& f) {
+  std::string out;
+  bool first = true;
+  for (Field col : ColumnsOf(kind)) {
+    if (!first) out += ',';
+    first = false;
+    const std::string_view v = f[static_cast<size_t>(col)];
+    if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+      out += v;
+    } else {
+      out += '"';
+      for (char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += '"';
+    }
+  }
+  return out;
+}
+
+Importer::Importer(store::Store& store, ImportOptions options)
+    : store_(store), options_(std::move(options)) {}
+
+Importer::~Importer() = default;
+
+Status Importer::LoadDivisions() {
+  JH_ASSIGN_OR_RETURN(std::vector<Division> all, store_.LoadDivisions());
+  JH_ASSIGN_OR_RETURN(divisions_, DivisionTree::Build(std::move(all)));
+  return {};
+}
+
+Status Importer::Begin(const std::vector<std::string>& files) {
+  if (batch_) return Fail(ErrorCode::kInternal, "an import batch is already open");
+  report_ = ImportReport{};
+  report_.files = files;
+  started_ns_ = NowNs();
+  JH_ASSIGN_OR_RETURN(batch_, store_.BeginBatch(store::BatchInfo{options_.source, files, options_.now}));
+  return LoadDivisions();
+}
+
+void Importer::Abort() {
+  batch_.reset();
+  people_.clear();  // it may describe rows that were rolled back
+}
+
+Result<ImportReport> Importer::Commit() {
+  if (!batch_) return Fail(ErrorCode::kInternal, "no import batch is open");
+  report_.batch_id = batch_->id();
+  if (auto s = batch_->Commit(report_.counts); !s) {
+    Abort();
+    return std::unexpected(s.error());
+  }
+  batch_.reset();
+  report_.seconds = static_cast<double>(NowNs() - started_ns_) / 1e9;
+  return std::move(report_);
+}
+
+Status Importer::Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view key,
+                            std::vector<Reason> reasons, const std::function<std::string()>& raw) {
+  store::QuarantineRow row;
+  row.kind = kind;
+  row.source = options_.source;
+  row.file = std::string(origin.file);
+  row.line = origin.line;
+  row.record_key = std::string(key);
+  row.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
+  row.reasons = reasons;
+  for (const Reason& r : reasons) ++report_.rejected_by_reason[r.code];
+  ++report_.counts.rejected;
+  report_.rejected.push_back(RejectedRow{row.file, row.line, kind, row.record_key, std::move(reasons)});
+  return batch_->AddQuarantine(row);
+}
+
+Result<LifeState*> Importer::PersonState(std::string_view person_id) {
+  auto it = people_.find(std::string(person_id));
+  if (it != people_.end()) return it->second ? &*it->second : nullptr;
+  JH_ASSIGN_OR_RETURN(std::optional<Person> p, store_.FindPerson(person_id));
+  auto& slot = people_[std::string(person_id)];
+  if (!p) return nullptr;
+  LifeState s;
+  s.birth_days = p->birth_date.days();
+  s.sex = p->sex;
+  s.person_hash = ContentHash(*p);
+  JH_ASSIGN_OR_RETURN(std::vector<store::StoredEvent> events, store_.EventsOfPerson(person_id));
+  std::vector<LifeEvent> life;
+  life.reserve(events.size());
+  for (const auto& se : events) life.push_back(ToLifeEvent(se.event));
+  SortLife(life);
+  for (const LifeEvent& e : life) (void)Step(s, e, person_id);  // the log only holds possible lives
+  slot = s;
+  return &*slot;
+}
+
+Result<LifeState*> Importer::MotherState(std::string_view mother_id) {
+  JH_ASSIGN_OR_RETURN(LifeState * m, PersonState(mother_id));
+  if (m == nullptr || m->births_known) return m;
+  JH_ASSIGN_OR_RETURN(std::vector<store::StoredEvent> births, store_.BirthsOfMother(mother_id));
+  m->births = static_cast<int16_t>(births.size());
+  for (const auto& b : births) {
+    const int32_t d = b.event.date.days();
+    if (d > m->last_birth_days || (d == m->last_birth_days && b.event.birth_order > m->last_birth_order)) {
+      m->last_birth_days = d;
+      m->last_birth_order = static_cast<int16_t>(b.event.birth_order);
+    }
+  }
+  m->births_known = true;
+  return m;
+}
+
+Result<std::optional<Reason>> Importer::ReplayLife(const Event& e, LifeState& after) {
+  JH_ASSIGN_OR_RETURN(std::vector<store::StoredEvent> events, store_.EventsOfPerson(e.person_id));
+  std::vector<LifeEvent> life;
+  for (const auto& se : events) life.push_back(ToLifeEvent(se.event));
+  life.push_back(ToLifeEvent(e));
+  SortLife(life);
+  LifeState s;
+  s.birth_days = after.birth_days;
+  s.sex = after.sex;
+  for (const LifeEvent& le : life)
+    if (auto why = Step(s, le, e.person_id)) return why;
+  // Keep what the life replay does not compute.
+  s.births_known = after.births_known;
+  s.births = after.births;
+  s.last_birth_order = after.last_birth_order;
+  s.last_birth_days = after.last_birth_days;
+  s.person_hash = after.person_hash;
+  after = s;
+  return std::optional<Reason>();
+}
+
+Result<std::optional<Reason>> Importer::ReplayBirths(const Event& e, LifeState& after) {
+  JH_ASSIGN_OR_RETURN(std::vector<store::StoredEvent> births, store_.BirthsOfMother(e.mother_id));
+  std::vector<std::pair<int32_t, int>> all;
+  for (const auto& b : births) all.emplace_back(b.event.date.days(), b.event.birth_order);
+  all.emplace_back(e.date.days(), e.birth_order);
+  std::stable_sort(all.begin(), all.end());
+  LifeState s = after;
+  s.births = 0;
+  s.last_birth_order = 0;
+  s.last_birth_days = INT32_MIN;
+  for (const auto& [days, order] : all)
+    if (auto why = StepBirthAsMother(s, Date::FromDays(days), order, e.mother_id)) return why;
+  after = s;
+  return std::optional<Reason>();
+}
+
+Status Importer::CheckAgainstRegister(const Event& e, std::vector<Reason>& reasons, LifeState*& person,
+                                      LifeState& person_after, LifeState*& mother, LifeState& mother_after) {
+  if (divisions_stale_) {
+    JH_RETURN_IF_ERROR(LoadDivisions());
+    divisions_stale_ = false;
+  }
+  if (!divisions_.Has(e.division))
+    reasons.push_back(Reason{"division.unknown", "division",
+                             fmt::format("division {} is not in the register's division list",
+                                         e.division.ToString())});
+  JH_ASSIGN_OR_RETURN(person, PersonState(e.person_id));
+  if (person == nullptr) {
+    reasons.push_back(Reason{"person.unknown", "person_id",
+                             fmt::format("person {} is not in the register; send the person record first",
+                                         e.person_id)});
+    return {};
+  }
+  person_after = *person;
+  const LifeEvent le = ToLifeEvent(e);
+  if (ComesLast(person_after, le)) {
+    if (auto why = Step(person_after, le, e.person_id)) reasons.push_back(std::move(*why));
+  } else {
+    JH_ASSIGN_OR_RETURN(std::optional<Reason> why, ReplayLife(e, person_after));
+    if (why) reasons.push_back(std::move(*why));
+  }
+  if (e.type != EventType::kBirth || e.mother_id.empty()) return {};
+  JH_ASSIGN_OR_RETURN(mother, MotherState(e.mother_id));
+  if (mother == nullptr) return {};  // a mother outside the register: counted, not checked
+  mother_after = *mother;
+  const Date mother_birth = Date::FromDays(mother_after.birth_days);
+  if (mother_after.sex != Sex::kFemale)
+    reasons.push_back(Reason{"mother.not_female", "mother_id",
+                             fmt::format("mother {} is not recorded as female", e.mother_id)});
+  const int age = AgeInYears(mother_birth, e.date);
+  if (age < 10 || age > 60)
+    reasons.push_back(Reason{"mother.age", "mother_id",
+                             fmt::format("mother {} would be {} at the birth; a mother must be aged 10–60",
+                                         e.mother_id, age)});
+  if (mother_after.residence == Residence::kDead && mother_after.exit_days < e.date.days())
+    reasons.push_back(Reason{"mother.dead", "mother_id",
+                             fmt::format("mother {} died on {}, before the birth", e.mother_id,
+                                         Date::FromDays(mother_after.exit_days).ToString())});
+  if (e.date.days() >= mother_after.last_birth_days) {
+    if (auto why = StepBirthAsMother(mother_after, e.date, e.birth_order, e.mother_id))
+      reasons.push_back(std::move(*why));
+  } else {
+    JH_ASSIGN_OR_RETURN(std::optional<Reason> why, ReplayBirths(e, mother_after));
+    if (why) reasons.push_back(std::move(*why));
+  }
+  return {};
+}
+
+Status Importer::AddDivision(const Division& division, const RowOrigin& origin) {
+  auto put = batch_->PutDivision(division);
+  if (put) {
+    ++report_.counts.divisions_loaded;
+    divisions_stale_ = true;  // reloaded before the next event needs it
+    return {};
+  }
+  if (put.error().code != ErrorCode::kConflict) return put;
+  store::ConflictRow c;
+  c.kind = RecordKind::kDivision;
+  c.source = options_.source;
+  c.file = std::string(origin.file);
+  c.line = origin.line;
+  c.record_key = division.code.ToString();
+  c.raw = std::string(origin.raw);
+  c.message = put.error().message;
+  ++report_.counts.conflicts;
+  report_.conflicts.push_back(ConflictReport{c.file, c.line, c.kind, c.record_key, c.message});
+  return batch_->AddConflict(c);
+}
+
+Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
+  Person p = incoming;
+  auto raw = [&] {
+    std::array<std::string, kFieldCount> s;
+    return CanonicalCsv(RecordKind::kPerson, ToFields(p, s));
+  };
+  auto review = [&](std::vector<std::string> candidates, std::string message) -> Status {
+    store::ReviewRow r;
+    r.kind = RecordKind::kPerson;
+    r.source = options_.source;
+    r.file = std::string(origin.file);
+    r.line = origin.line;
+    r.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
+    r.candidates = std::move(candidates);
+    r.message = std::move(message);
+    ++report_.counts.review;
+    report_.review.push_back(ReviewReport{r.file, r.line, r.kind, r.candidates, r.message});
+    return batch_->AddReview(r);
+  };
+  if (p.person_id.empty()) {
+    JH_ASSIGN_OR_RETURN(LinkResult link,
+                        LinkPerson(store_, LinkKey{p.citizen_id, p.name, p.sex, p.birth_date}));
+    if (link.status != LinkStatus::kMatched) return review(std::move(link.candidates), link.message);
+    p.person_id = link.person_id;
+  }
+  JH_ASSIGN_OR_RETURN(LifeState * state, PersonState(p.person_id));
+  const uint64_t hash = ContentHash(p);
+  if (state != nullptr) {
+    if (state->person_hash == hash) {
+      ++report_.counts.duplicates;
+      return {};
+    }
+    JH_ASSIGN_OR_RETURN(std::optional<Person> had, store_.FindPerson(p.person_id));
+    store::ConflictRow c;
+    c.kind = RecordKind::kPerson;
+    c.source = options_.source;
+    c.file = std::string(origin.file);
+    c.line = origin.line;
+    c.record_key = p.person_id;
+    c.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
+    c.message = had ? PersonDifferences(*had, p) : "the person changed during the import";
+    ++report_.counts.conflicts;
+    report_.conflicts.push_back(ConflictReport{c.file, c.line, c.kind, c.record_key, c.message});
+    return batch_->AddConflict(c);
+  }
+  if (!p.citizen_id.empty()) {
+    JH_ASSIGN_OR_RETURN(std::vector<std::string> holders, store_.FindByCitizenId(p.citizen_id));
+    if (!holders.empty())
+      return review(std::move(holders),
+                    fmt::format("citizen id already belongs to another person; {} may be a duplicate",
+                                p.person_id));
+  }
+  JH_RETURN_IF_ERROR(batch_->InsertPerson(p, NormalizeName(p.name)));
+  LifeState s;
+  s.birth_days = p.birth_date.days();
+  s.sex = p.sex;
+  s.person_hash = hash;
+  people_[p.person_id] = s;
+  ++report_.counts.persons_loaded;
+  return {};
+}
+
+Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
+  Event e = incoming;
+  auto raw = [&] {
+    std::array<std::string, kFieldCount> s;
+    return CanonicalCsv(RecordKind::kEvent, ToFields(e, s));
+  };
+  if (e.person_id.empty()) {
+    JH_ASSIGN_OR_RETURN(LinkResult link, LinkPerson(store_, e.link));
+    if (link.status != LinkStatus::kMatched) {
+      store::ReviewRow r;
+      r.kind = RecordKind::kEvent;
+      r.source = e.source;
+      r.file = std::string(origin.file);
+      r.line = origin.line;
+      r.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
+      r.candidates = link.candidates;
+      r.message = link.message;
+      ++report_.counts.review;
+      report_.review.push_back(ReviewReport{r.file, r.line, r.kind, r.candidates, r.message});
+      return batch_->AddReview(r);
+    }
+    e.person_id = link.person_id;
+    e.link = LinkKey{};
+  }
+  const uint64_t hash = ContentHash(e);
+  JH_ASSIGN_OR_RETURN(std::optional<store::EventKey> existing, store_.FindEvent(e.source, e.event_id));
+  if (existing) {
+    if (existing->content_hash == hash) {
+      ++report_.counts.duplicates;
+      return {};
+    }
+    store::ConflictRow c;
+    c.kind = RecordKind::kEvent;
+    c.source = e.source;
+    c.file = std::string(origin.file);
+    c.line = origin.line;
+    c.record_key = e.event_id;
+    c.existing_seq = existing->seq;
+    c.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
+    c.message = fmt::format("event {} of {} is already in the log (#{}) with other content", e.event_id,
+                            e.source, existing->seq);
+    ++report_.counts.conflicts;
+    report_.conflicts.push_back(ConflictReport{c.file, c.line, c.kind, c.record_key, c.message});
+    return batch_->AddConflict(c);
+  }
+  std::vector<Reason> reasons;
+  if (!options_.source.empty() && e.source != options_.source)
+    reasons.push_back(Reason{"source.mismatch", "source",
+                             fmt::format("the record says source {} but is imported as {}", e.source,
+                                         options_.source)});
+  LifeState* person = nullptr;
+  LifeState* mother = nullptr;
+  LifeState person_after, mother_after;
+  JH_RETURN_IF_ERROR(CheckAgainstRegister(e, reasons, person, person_after, mother, mother_after));
+  if (!reasons.empty()) return Quarantine(RecordKind::kEvent, origin, e.event_id, std::move(reasons), raw);
+  JH_RETURN_IF_ERROR(batch_->AppendEvent(e, hash));
+  *person = person_after;
+  if (mother != nullptr) *mother = mother_after;
+  ++report_.counts.events_loaded;
+  return {};
+}
+
+Status Importer::AddRow(RecordKind kind, const FieldValues& fields, const RowOrigin& origin) {
+  const ParseOptions po{options_.today, options_.source};
+  auto key_of = [&](Field f) { return fields[static_cast<size_t>(f)]; };
+  auto raw = [&] { return CanonicalCsv(kind, fields); };
+  switch (kind) {
+    case RecordKind::kDivision: {
+      auto d = ParseDivision(fields);
+      if (!d.ok()) return Quarantine(kind, origin, key_of(Field::kCode), std::move(d.reasons), raw);
+      return AddDivision(d.value, origin);
+    }
+    case RecordKind::kPerson: {
+      auto p = ParsePerson(fields, po);
+      if (!p.ok()) return Quarantine(kind, origin, key_of(Field::kPersonId), std::move(p.reasons), raw);
+      return AddPerson(p.value, origin);
+    }
+    case RecordKind::kEvent: {
+      auto e = ParseEvent(fields, po);
+      if (!e.ok()) return Quarantine(kind, origin, key_of(Field::kEventId), std::move(e.reasons), raw);
+      return AddEvent(e.value, origin);
+    }
+  }
+  return {};
+}
+
+}  // namespace junheng::ingest
