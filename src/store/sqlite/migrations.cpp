@@ -1,0 +1,213 @@
+#include "store/sqlite/migrations.h"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+namespace junheng::store::sqlite {
+namespace {
+
+// Version 1: the register and the bookkeeping of imports.
+// Conventions: "not given" is NULL (never "" or 0); dates are 'YYYY-MM-DD',
+// instants 'YYYY-MM-DDTHH:MM:SSZ' (UTC); lists are JSON arrays in TEXT columns.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE schema_migrations(
+  version     INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at  TEXT NOT NULL
+);
+
+CREATE TABLE import_batches(
+  id               INTEGER PRIMARY KEY,
+  source           TEXT,
+  files            TEXT NOT NULL DEFAULT '[]',
+  started_at       TEXT NOT NULL,
+  finished_at      TEXT,              -- NULL only inside the batch's own transaction
+  divisions_loaded INTEGER NOT NULL DEFAULT 0,
+  persons_loaded   INTEGER NOT NULL DEFAULT 0,
+  events_loaded    INTEGER NOT NULL DEFAULT 0,
+  duplicates       INTEGER NOT NULL DEFAULT 0,
+  conflicts        INTEGER NOT NULL DEFAULT 0,
+  rejected         INTEGER NOT NULL DEFAULT 0,
+  review           INTEGER NOT NULL DEFAULT 0
+);
+
+-- A division may arrive before its parent within one batch: the parent is checked at commit.
+CREATE TABLE divisions(
+  code        TEXT PRIMARY KEY CHECK (length(code) = 12),
+  name        TEXT NOT NULL,
+  level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+  parent_code TEXT REFERENCES divisions(code) DEFERRABLE INITIALLY DEFERRED,
+  urban_rural TEXT
+) WITHOUT ROWID;
+
+-- hukou_division may lie outside the city and the parents outside the register: no foreign keys.
+CREATE TABLE persons(
+  person_id      TEXT PRIMARY KEY,
+  citizen_id     TEXT,
+  name           TEXT NOT NULL,
+  name_key       TEXT NOT NULL,
+  sex            INTEGER NOT NULL,
+  birth_date     TEXT NOT NULL,
+  ethnicity      TEXT,
+  hukou_division TEXT,
+  mother_id      TEXT,
+  father_id      TEXT,
+  household_id   TEXT,
+  phone          TEXT,
+  batch_id       INTEGER NOT NULL REFERENCES import_batches(id)
+) WITHOUT ROWID;
+CREATE INDEX persons_citizen_id ON persons(citizen_id) WHERE citizen_id IS NOT NULL;
+CREATE INDEX persons_name_key ON persons(name_key, birth_date, sex);
+
+CREATE TABLE events(
+  seq             INTEGER PRIMARY KEY,
+  batch_id        INTEGER NOT NULL REFERENCES import_batches(id),
+  source          TEXT NOT NULL,
+  event_id        TEXT NOT NULL,
+  type            TEXT NOT NULL,
+  date            TEXT NOT NULL,
+  recorded_at     TEXT NOT NULL,
+  person_id       TEXT NOT NULL REFERENCES persons(person_id),
+  division        TEXT REFERENCES divisions(code),
+  other_place     TEXT,
+  mother_id       TEXT,
+  father_id       TEXT,
+  birth_order     INTEGER,
+  plurality       INTEGER,
+  weight_g        INTEGER,
+  gestation_weeks INTEGER,
+  spouse_id       TEXT,
+  cause           TEXT,
+  maternal        INTEGER,
+  content_hash    INTEGER NOT NULL,
+  UNIQUE(source, event_id)
+);
+CREATE INDEX events_person ON events(person_id);
+CREATE INDEX events_mother ON events(mother_id) WHERE mother_id IS NOT NULL;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only: events cannot be updated'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only: events cannot be deleted'); END;
+
+CREATE TABLE quarantine(
+  id         INTEGER PRIMARY KEY,
+  batch_id   INTEGER NOT NULL REFERENCES import_batches(id),
+  kind       TEXT NOT NULL,
+  source     TEXT,
+  file       TEXT,
+  line       INTEGER,
+  record_key TEXT,
+  raw        TEXT NOT NULL,
+  reasons    TEXT NOT NULL DEFAULT '[]'   -- [{"code":..,"field":..,"message":..}, ...]
+);
+CREATE INDEX quarantine_batch ON quarantine(batch_id);
+
+CREATE TABLE conflicts(
+  id           INTEGER PRIMARY KEY,
+  batch_id     INTEGER NOT NULL REFERENCES import_batches(id),
+  kind         TEXT NOT NULL,
+  source       TEXT,
+  file         TEXT,
+  line         INTEGER,
+  record_key   TEXT,
+  existing_seq INTEGER,
+  raw          TEXT NOT NULL,
+  message      TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved'))
+);
+CREATE INDEX conflicts_batch ON conflicts(batch_id);
+
+CREATE TABLE linkage_review(
+  id         INTEGER PRIMARY KEY,
+  batch_id   INTEGER NOT NULL REFERENCES import_batches(id),
+  kind       TEXT NOT NULL,
+  source     TEXT,
+  file       TEXT,
+  line       INTEGER,
+  raw        TEXT NOT NULL,
+  candidates TEXT NOT NULL DEFAULT '[]',  -- person_ids
+  message    TEXT NOT NULL,
+  status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved'))
+);
+CREATE INDEX linkage_review_batch ON linkage_review(batch_id);
+)sql";
+
+Status CheckOwnership(Db& db, const std::string& path, int64_t version) {
+  JH_ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id", "reading the application id"));
+  JH_ASSIGN_OR_RETURN(int64_t objects, db.QueryInt("SELECT count(*) FROM sqlite_schema",
+                                                   "reading the schema"));
+  bool fresh = version == 0 && app_id == 0 && objects == 0;
+  if (!fresh && app_id != kApplicationId) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{} is an SQLite database of another application, not a Junheng "
+                            "register; give the path of a Junheng database or a new file.",
+                            path));
+  }
+  if (version > LatestSchemaVersion()) {
+    return Fail(ErrorCode::kUnavailable,
+                fmt::format("{} has schema version {}, newer than the {} this Junheng knows; "
+                            "open it with a newer Junheng.",
+                            path, version, LatestSchemaVersion()));
+  }
+  return {};
+}
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "register, event log and import bookkeeping", kSchemaV1},
+  };
+  return kMigrations;
+}
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Status CheckDatabase(Db& db, const std::string& path) {
+  // The first read of the file tells an SQLite file from anything else.
+  auto version = db.QueryInt("PRAGMA user_version", "reading the schema version");
+  if (!version) {
+    if (version.error().code == ErrorCode::kInvalidArgument) {  // SQLITE_NOTADB
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("{} is not a Junheng database (not an SQLite file at all).", path));
+    }
+    return std::unexpected(version.error());
+  }
+  return CheckOwnership(db, path, *version);
+}
+
+Status Migrate(Db& db, const std::string& path) {
+  JH_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version", "reading the schema version"));
+  if (version == LatestSchemaVersion()) return {};
+
+  JH_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE", "starting the migration"));
+  auto apply = [&]() -> Status {
+    // Another process may have migrated between our check and our lock.
+    JH_ASSIGN_OR_RETURN(int64_t current, db.QueryInt("PRAGMA user_version", "reading the schema version"));
+    JH_RETURN_IF_ERROR(CheckOwnership(db, path, current));
+    for (const Migration& m : Migrations()) {
+      if (m.version <= current) continue;
+      JH_RETURN_IF_ERROR(db.Exec(m.sql, fmt::format("applying migration {}", m.version)));
+      Statement record(db.handle(),
+                       "INSERT INTO schema_migrations(version, description, applied_at) "
+                       "VALUES(?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+      if (!record.ok()) return std::unexpected(record.error());
+      record.BindInt64(1, m.version);
+      record.BindText(2, m.description);
+      JH_RETURN_IF_ERROR(record.Run("recording a migration"));
+      JH_RETURN_IF_ERROR(db.Exec(fmt::format("PRAGMA user_version = {}", m.version),
+                                 "recording the schema version"));
+    }
+    return db.Exec(fmt::format("PRAGMA application_id = {}", kApplicationId),
+                   "marking the file as Junheng's");
+  };
+  Status status = apply();
+  if (!status) {
+    (void)db.Exec("ROLLBACK", "rolling back the migration");
+    return status;
+  }
+  return db.Exec("COMMIT", "committing the migration");
+}
+
+}  // namespace junheng::store::sqlite

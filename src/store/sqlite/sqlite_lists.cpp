@@ -1,0 +1,145 @@
+// The summary and the import bookkeeping lists of the SQLite store.
+#include <sqlite3.h>
+
+#include "store/sqlite/codec.h"
+#include "store/sqlite/sqlite_store_impl.h"
+
+namespace junheng::store::sqlite {
+namespace {
+
+// Runs a statement whose rows `row` reads; resets it at the end.
+template <typename Fn>
+Status Rows(Statement& s, std::string_view what, Fn&& row) {
+  ScopedReset reset(s);
+  for (;;) {
+    int rc = s.Step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return std::unexpected(SqliteError(s.db(), rc, what));
+    row();
+  }
+}
+
+}  // namespace
+
+Result<Summary> SqliteStore::GetSummary() {
+  Summary out;
+  JH_ASSIGN_OR_RETURN(out.divisions, db_->QueryInt("SELECT count(*) FROM divisions", "counting divisions"));
+  JH_ASSIGN_OR_RETURN(out.persons, db_->QueryInt("SELECT count(*) FROM persons", "counting persons"));
+  JH_ASSIGN_OR_RETURN(out.max_seq, db_->QueryInt("SELECT coalesce(max(seq), 0) FROM events",
+                                                 "reading the last sequence number"));
+  JH_ASSIGN_OR_RETURN(out.batches, db_->QueryInt("SELECT count(*) FROM import_batches "
+                                                 "WHERE finished_at IS NOT NULL",
+                                                 "counting batches"));
+  JH_ASSIGN_OR_RETURN(out.quarantined, db_->QueryInt("SELECT count(*) FROM quarantine",
+                                                     "counting quarantined rows"));
+  JH_ASSIGN_OR_RETURN(out.open_conflicts, db_->QueryInt("SELECT count(*) FROM conflicts "
+                                                        "WHERE status = 'open'",
+                                                        "counting conflicts"));
+  JH_ASSIGN_OR_RETURN(out.open_reviews, db_->QueryInt("SELECT count(*) FROM linkage_review "
+                                                      "WHERE status = 'open'",
+                                                      "counting reviews"));
+  Statement by_type(db_->handle(), "SELECT type, count(*) FROM events GROUP BY type ORDER BY type");
+  if (!by_type.ok()) return std::unexpected(by_type.error());
+  JH_RETURN_IF_ERROR(Rows(by_type, "counting events by type", [&] {
+    out.events_by_type.emplace_back(by_type.ColumnString(0), by_type.ColumnInt64(1));
+    out.events += by_type.ColumnInt64(1);
+  }));
+  Statement span(db_->handle(), "SELECT min(date), max(date) FROM events");
+  if (!span.ok()) return std::unexpected(span.error());
+  JH_RETURN_IF_ERROR(Rows(span, "reading the span of event dates", [&] {
+    if (!span.IsNull(0)) out.first_event_date = ParseStoredDate(span.ColumnText(0));
+    if (!span.IsNull(1)) out.last_event_date = ParseStoredDate(span.ColumnText(1));
+  }));
+  return out;
+}
+
+Result<std::vector<BatchRecord>> SqliteStore::ListBatches() {
+  Statement s(db_->handle(),
+              "SELECT id, source, files, started_at, finished_at, divisions_loaded, persons_loaded, "
+              "events_loaded, duplicates, conflicts, rejected, review FROM import_batches "
+              "WHERE finished_at IS NOT NULL ORDER BY id");
+  if (!s.ok()) return std::unexpected(s.error());
+  std::vector<BatchRecord> out;
+  JH_RETURN_IF_ERROR(Rows(s, "listing batches", [&] {
+    BatchRecord& b = out.emplace_back();
+    b.id = s.ColumnInt64(0);
+    b.info.source = s.ColumnText(1);
+    b.info.files = StringsFromJson(s.ColumnText(2));
+    b.info.started_at = ParseStoredTimestamp(s.ColumnText(3));
+    b.finished_at = ParseStoredTimestamp(s.ColumnText(4));
+    b.counts = BatchCounts{s.ColumnInt64(5), s.ColumnInt64(6), s.ColumnInt64(7), s.ColumnInt64(8),
+                           s.ColumnInt64(9), s.ColumnInt64(10), s.ColumnInt64(11)};
+  }));
+  return out;
+}
+
+Result<std::vector<QuarantineRow>> SqliteStore::ListQuarantine(int64_t batch_id) {
+  Statement s(db_->handle(),
+              "SELECT id, batch_id, kind, source, file, line, record_key, raw, reasons FROM quarantine "
+              "WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");
+  if (!s.ok()) return std::unexpected(s.error());
+  s.BindInt64(1, batch_id);
+  std::vector<QuarantineRow> out;
+  JH_RETURN_IF_ERROR(Rows(s, "listing quarantine", [&] {
+    QuarantineRow& r = out.emplace_back();
+    r.id = s.ColumnInt64(0);
+    r.batch_id = s.ColumnInt64(1);
+    r.kind = RecordKindFromName(s.ColumnText(2));
+    r.source = s.ColumnText(3);
+    r.file = s.ColumnText(4);
+    r.line = s.ColumnInt64(5);
+    r.record_key = s.ColumnText(6);
+    r.raw = s.ColumnText(7);
+    r.reasons = ReasonsFromJson(s.ColumnText(8));
+  }));
+  return out;
+}
+
+Result<std::vector<ConflictRow>> SqliteStore::ListConflicts(int64_t batch_id) {
+  Statement s(db_->handle(),
+              "SELECT id, batch_id, kind, source, file, line, record_key, existing_seq, raw, message, "
+              "status FROM conflicts WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");
+  if (!s.ok()) return std::unexpected(s.error());
+  s.BindInt64(1, batch_id);
+  std::vector<ConflictRow> out;
+  JH_RETURN_IF_ERROR(Rows(s, "listing conflicts", [&] {
+    ConflictRow& r = out.emplace_back();
+    r.id = s.ColumnInt64(0);
+    r.batch_id = s.ColumnInt64(1);
+    r.kind = RecordKindFromName(s.ColumnText(2));
+    r.source = s.ColumnText(3);
+    r.file = s.ColumnText(4);
+    r.line = s.ColumnInt64(5);
+    r.record_key = s.ColumnText(6);
+    r.existing_seq = s.ColumnInt64(7);
+    r.raw = s.ColumnText(8);
+    r.message = s.ColumnText(9);
+    r.status = s.ColumnText(10);
+  }));
+  return out;
+}
+
+Result<std::vector<ReviewRow>> SqliteStore::ListReviews(int64_t batch_id) {
+  Statement s(db_->handle(),
+              "SELECT id, batch_id, kind, source, file, line, raw, candidates, message, status "
+              "FROM linkage_review WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");
+  if (!s.ok()) return std::unexpected(s.error());
+  s.BindInt64(1, batch_id);
+  std::vector<ReviewRow> out;
+  JH_RETURN_IF_ERROR(Rows(s, "listing the linkage review queue", [&] {
+    ReviewRow& r = out.emplace_back();
+    r.id = s.ColumnInt64(0);
+    r.batch_id = s.ColumnInt64(1);
+    r.kind = RecordKindFromName(s.ColumnText(2));
+    r.source = s.ColumnText(3);
+    r.file = s.ColumnText(4);
+    r.line = s.ColumnInt64(5);
+    r.raw = s.ColumnText(6);
+    r.candidates = StringsFromJson(s.ColumnText(7));
+    r.message = s.ColumnText(8);
+    r.status = s.ColumnText(9);
+  }));
+  return out;
+}
+
+}  // namespace junheng::store::sqlite

@@ -1,0 +1,240 @@
+// Opening, migrating and reading the SQLite store, and its backup.
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "store/sqlite/codec.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_store_impl.h"
+
+namespace junheng::store {
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteOptions& options) {
+  using sqlite::Db;
+  const bool in_memory = path.empty() || path == ":memory:";
+  std::error_code ec;
+  if (!in_memory && !options.create_if_missing && !std::filesystem::exists(path, ec)) {
+    return Fail(ErrorCode::kNotFound,
+                fmt::format("The database {} does not exist; check the path or create it.", path));
+  }
+  int flags = SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
+  JH_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, flags));
+  sqlite3_busy_timeout(db->handle(), options.busy_timeout_ms);
+  // Read before writing anything: never touch a file that is not ours.
+  JH_RETURN_IF_ERROR(sqlite::CheckDatabase(*db, path));
+  JH_RETURN_IF_ERROR(db->Exec(
+      fmt::format("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+                  "PRAGMA cache_size = -{};",
+                  options.cache_size_kib),
+      "configuring the connection"));
+  JH_RETURN_IF_ERROR(sqlite::Migrate(*db, path));
+  return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(db), path));
+}
+
+namespace sqlite {
+namespace {
+
+constexpr const char* kMaxSeq = "SELECT coalesce(max(seq), 0) FROM events";
+constexpr const char* kMaxBatch = "SELECT coalesce(max(id), 0) FROM import_batches";
+constexpr const char* kInsertBatch =
+    "INSERT INTO import_batches(id, source, files, started_at) VALUES(?1, ?2, ?3, ?4)";
+
+Result<int64_t> CachedInt(Db& db, const char* sql, std::string_view what) {
+  JH_ASSIGN_OR_RETURN(Statement * s, db.Cached(sql));
+  ScopedReset reset(*s);
+  int rc = s->Step();
+  if (rc == SQLITE_ROW) return s->ColumnInt64(0);
+  if (rc == SQLITE_DONE) return 0;
+  return std::unexpected(SqliteError(db.handle(), rc, what));
+}
+
+// Runs `s` (already bound) to the end, calling `row` on each row.
+template <typename Fn>
+Status ForEachRow(Statement& s, std::string_view what, Fn&& row) {
+  ScopedReset reset(s);
+  for (;;) {
+    int rc = s.Step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return std::unexpected(SqliteError(s.db(), rc, what));
+    row();
+  }
+}
+
+Result<std::vector<std::string>> QueryIds(Statement& s, std::string_view what) {
+  std::vector<std::string> ids;
+  JH_RETURN_IF_ERROR(ForEachRow(s, what, [&] { ids.push_back(s.ColumnString(0)); }));
+  return ids;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
+  if (batch_open_) {
+    return Fail(ErrorCode::kUnavailable,
+                "A batch is already open on this store; commit or drop it before beginning another.");
+  }
+  JH_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE", "beginning a batch"));
+  batch_open_ = true;
+  // From here the batch object owns the transaction: returning early rolls back.
+  auto start = [&]() -> Result<std::unique_ptr<SqliteBatch>> {
+    JH_ASSIGN_OR_RETURN(int64_t max_seq, CachedInt(*db_, kMaxSeq, "reading the last sequence number"));
+    JH_ASSIGN_OR_RETURN(int64_t max_id, CachedInt(*db_, kMaxBatch, "reading the last batch id"));
+    return std::make_unique<SqliteBatch>(*this, max_id + 1, max_seq + 1);
+  }();
+  if (!start) {
+    (void)db_->Exec("ROLLBACK", "rolling back");
+    batch_open_ = false;
+    return std::unexpected(start.error());
+  }
+  std::unique_ptr<SqliteBatch> batch = std::move(*start);
+  JH_RETURN_IF_ERROR(batch->Prepare());
+  JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kInsertBatch));
+  std::string files = StringsToJson(info.files);
+  char started_buf[20];
+  s->BindInt64(1, batch->id());
+  s->BindTextOrNull(2, info.source);
+  s->BindText(3, files);
+  s->BindText(4, FormatTimestamp(info.started_at, started_buf));
+  JH_RETURN_IF_ERROR(s->Run("recording the start of a batch"));
+  return std::unique_ptr<Batch>(std::move(batch));
+}
+
+Result<std::vector<Division>> SqliteStore::LoadDivisions() {
+  Statement s(db_->handle(),
+              "SELECT code, name, level, parent_code, urban_rural FROM divisions ORDER BY code");
+  if (!s.ok()) return std::unexpected(s.error());
+  std::vector<Division> out;
+  JH_RETURN_IF_ERROR(ForEachRow(s, "loading divisions", [&] {
+    out.push_back(Division{ParseStoredDivision(s.ColumnText(0)), s.ColumnString(1),
+                           static_cast<DivisionLevel>(s.ColumnInt64(2)),
+                           ParseStoredDivision(s.ColumnText(3)), s.ColumnString(4)});
+  }));
+  return out;
+}
+
+Result<std::optional<Person>> SqliteStore::FindPerson(std::string_view person_id) {
+  static const std::string kSql =
+      fmt::format("SELECT {} FROM persons WHERE person_id = ?1", kPersonColumns);
+  JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kSql.c_str()));
+  s->BindText(1, person_id);
+  std::optional<Person> out;
+  JH_RETURN_IF_ERROR(ForEachRow(*s, "finding a person", [&] { ReadPerson(*s, out.emplace()); }));
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::FindByCitizenId(std::string_view citizen_id) {
+  JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached("SELECT person_id FROM persons "
+                                                 "WHERE citizen_id = ?1 ORDER BY person_id"));
+  s->BindText(1, citizen_id);
+  return QueryIds(*s, "finding persons by citizen id");
+}
+
+Result<std::vector<std::string>> SqliteStore::FindByNameKey(std::string_view name_key,
+                                                            Date birth_date, Sex sex) {
+  JH_ASSIGN_OR_RETURN(Statement * s,
+                      db_->Cached("SELECT person_id FROM persons WHERE name_key = ?1 AND "
+                                  "birth_date = ?2 AND sex = ?3 ORDER BY person_id"));
+  char birth_buf[10];
+  s->BindText(1, name_key);
+  s->BindText(2, FormatDate(birth_date, birth_buf));
+  s->BindInt64(3, static_cast<int>(sex));
+  return QueryIds(*s, "finding persons by name");
+}
+
+Result<std::vector<StoredEvent>> SqliteStore::QueryEvents(const char* sql, std::string_view key) {
+  JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(sql));
+  s->BindText(1, key);
+  std::vector<StoredEvent> out;
+  JH_RETURN_IF_ERROR(ForEachRow(*s, "reading events", [&] { ReadEvent(*s, out.emplace_back()); }));
+  return out;
+}
+
+Result<std::vector<StoredEvent>> SqliteStore::EventsOfPerson(std::string_view person_id) {
+  static const std::string kSql =
+      fmt::format("SELECT {} FROM events WHERE person_id = ?1 ORDER BY seq", kEventColumns);
+  return QueryEvents(kSql.c_str(), person_id);
+}
+
+Result<std::vector<StoredEvent>> SqliteStore::BirthsOfMother(std::string_view mother_id) {
+  static const std::string kSql = fmt::format(
+      "SELECT {} FROM events WHERE mother_id = ?1 AND type = 'birth' ORDER BY seq", kEventColumns);
+  return QueryEvents(kSql.c_str(), mother_id);
+}
+
+Result<std::optional<EventKey>> SqliteStore::FindEvent(std::string_view source,
+                                                       std::string_view event_id) {
+  JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached("SELECT seq, content_hash, person_id FROM events "
+                                                 "WHERE source = ?1 AND event_id = ?2"));
+  s->BindText(1, source);
+  s->BindText(2, event_id);
+  std::optional<EventKey> out;
+  JH_RETURN_IF_ERROR(ForEachRow(*s, "finding an event", [&] {
+    out = EventKey{s->ColumnInt64(0), static_cast<uint64_t>(s->ColumnInt64(1)), s->ColumnString(2)};
+  }));
+  return out;
+}
+
+// The visitors prepare their own statement, so `fn` may call back into the store.
+Status SqliteStore::ForEachPerson(const std::function<void(const Person&)>& fn) {
+  Statement s(db_->handle(), fmt::format("SELECT {} FROM persons ORDER BY person_id", kPersonColumns));
+  if (!s.ok()) return std::unexpected(s.error());
+  Person person;
+  return ForEachRow(s, "reading persons", [&] {
+    ReadPerson(s, person);
+    fn(person);
+  });
+}
+
+Status SqliteStore::ForEachEvent(const std::function<void(const StoredEvent&)>& fn) {
+  Statement s(db_->handle(), fmt::format("SELECT {} FROM events ORDER BY seq", kEventColumns));
+  if (!s.ok()) return std::unexpected(s.error());
+  StoredEvent event;
+  return ForEachRow(s, "reading events", [&] {
+    ReadEvent(s, event);
+    fn(event);
+  });
+}
+
+Status SqliteStore::Backup(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{} already exists; a backup never overwrites a file, give a new path.", path));
+  }
+  // A second, read-only connection sees the last committed state even while a
+  // batch is open on this one, and in WAL mode it blocks no writer.
+  std::unique_ptr<Db> reader;
+  sqlite3* source = db_->handle();
+  if (!path_.empty() && path_ != ":memory:") {
+    JH_ASSIGN_OR_RETURN(reader, Db::Open(path_, SQLITE_OPEN_READONLY));
+    source = reader->handle();
+  }
+  JH_ASSIGN_OR_RETURN(std::unique_ptr<Db> dest,
+                      Db::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  sqlite3_backup* backup = sqlite3_backup_init(dest->handle(), "main", source, "main");
+  if (backup == nullptr) {
+    Error error = SqliteError(dest->handle(), sqlite3_errcode(dest->handle()), "starting the backup");
+    dest.reset();
+    std::filesystem::remove(path, ec);
+    return std::unexpected(std::move(error));
+  }
+  // All pages in one step: one read transaction, hence one consistent snapshot.
+  int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) {
+    Error error = SqliteError(dest->handle(), rc, fmt::format("backing up to {}", path));
+    dest.reset();
+    std::filesystem::remove(path, ec);
+    return std::unexpected(std::move(error));
+  }
+  return {};
+}
+
+}  // namespace sqlite
+}  // namespace junheng::store

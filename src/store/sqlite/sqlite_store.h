@@ -1,0 +1,38 @@
+// store/sqlite/sqlite_store.h: the embedded SQLite backend of the Store.
+//
+// One database file holds the whole register. The connection runs in WAL mode
+// with foreign keys on, so readers in other processes (and Backup) see the last
+// committed state while a batch is being written. The schema is versioned
+// (store/sqlite/migrations.h) and migrated forward when the file is opened.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "store/store.h"
+
+namespace junheng::store {
+
+struct SqliteOptions {
+  // Create the file (and its schema) when it does not exist; otherwise fail.
+  bool create_if_missing = true;
+  // Page cache of the connection, KiB. 256 MiB keeps a city's register and the
+  // pages of a large import batch in memory; tests lower it to make a batch
+  // spill to the WAL before it commits.
+  int64_t cache_size_kib = 262144;
+  // How long a write waits for another process's transaction, milliseconds.
+  int busy_timeout_ms = 5000;
+};
+
+// Opens (or creates) the Junheng database at `path` and migrates its schema to
+// the latest version. Fails with kInvalidArgument when the file is not a
+// Junheng database, kUnavailable when its schema is newer than this build or the
+// file cannot be opened, kNotFound when it is missing and !create_if_missing.
+// The Store is used from one thread at a time; every Batch it hands out must be
+// destroyed before the Store.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteOptions& options = {});
+
+}  // namespace junheng::store

@@ -1,0 +1,81 @@
+// store/sqlite/sqlite_store_impl.h: the classes behind OpenSqliteStore.
+// Internal to store/sqlite: include sqlite_store.h instead.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/statement.h"
+#include "store/store.h"
+
+namespace junheng::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Db> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+
+  Result<std::unique_ptr<Batch>> BeginBatch(const BatchInfo& info) override;
+
+  Result<std::vector<Division>> LoadDivisions() override;
+  Result<std::optional<Person>> FindPerson(std::string_view person_id) override;
+  Result<std::vector<std::string>> FindByCitizenId(std::string_view citizen_id) override;
+  Result<std::vector<std::string>> FindByNameKey(std::string_view name_key, Date birth_date,
+                                                 Sex sex) override;
+  Result<std::vector<StoredEvent>> EventsOfPerson(std::string_view person_id) override;
+  Result<std::vector<StoredEvent>> BirthsOfMother(std::string_view mother_id) override;
+  Result<std::optional<EventKey>> FindEvent(std::string_view source,
+                                            std::string_view event_id) override;
+  Status ForEachPerson(const std::function<void(const Person&)>& fn) override;
+  Status ForEachEvent(const std::function<void(const StoredEvent&)>& fn) override;
+  Result<Summary> GetSummary() override;
+  Result<std::vector<BatchRecord>> ListBatches() override;
+  Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id) override;
+  Result<std::vector<ConflictRow>> ListConflicts(int64_t batch_id) override;
+  Result<std::vector<ReviewRow>> ListReviews(int64_t batch_id) override;
+  Status Backup(const std::string& path) override;
+
+ private:
+  friend class SqliteBatch;
+  Result<std::vector<StoredEvent>> QueryEvents(const char* sql, std::string_view key);
+
+  std::unique_ptr<Db> db_;
+  std::string path_;
+  bool batch_open_ = false;
+};
+
+// One BEGIN IMMEDIATE ... COMMIT transaction. Sequence numbers and the batch id
+// are read once at the start (max + 1) and counted in memory: the write lock
+// keeps them ours, and a rollback leaves no gap because nothing was committed.
+class SqliteBatch final : public Batch {
+ public:
+  // REQUIRES: BEGIN IMMEDIATE has run on `store`'s connection.
+  SqliteBatch(SqliteStore& store, int64_t id, int64_t next_seq)
+      : store_(store), db_(*store.db_), id_(id), next_seq_(next_seq) {}
+  ~SqliteBatch() override;
+
+  // Prepares the cached statements of the hot paths.
+  Status Prepare();
+
+  int64_t id() const override { return id_; }
+  Status PutDivision(const Division& division) override;
+  Status InsertPerson(const Person& person, std::string_view name_key) override;
+  Result<int64_t> AppendEvent(const Event& event, uint64_t content_hash) override;
+  Status AddQuarantine(const QuarantineRow& row) override;
+  Status AddConflict(const ConflictRow& row) override;
+  Status AddReview(const ReviewRow& row) override;
+  Status Commit(const BatchCounts& counts) override;
+
+ private:
+  Status CheckOpen() const;
+
+  SqliteStore& store_;
+  Db& db_;
+  int64_t id_;
+  int64_t next_seq_;
+  bool committed_ = false;
+  Statement* insert_person_ = nullptr;
+  Statement* insert_event_ = nullptr;
+};
+
+}  // namespace junheng::store::sqlite

@@ -1,0 +1,141 @@
+// Opening, migrating and refusing files: store/sqlite/sqlite_store.h, migrations.h.
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "store/sqlite/migrations.h"
+#include "store_test_util.h"
+
+namespace junheng::store {
+namespace {
+
+using testing::MustOpen;
+using testing::TempDir;
+
+// Runs `sql` on `path` with a plain connection; returns the first column of the first row.
+std::string RawQuery(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  std::string out;
+  sqlite3_exec(
+      db, sql.c_str(),
+      [](void* o, int, char** values, char**) {
+        if (values[0] != nullptr && static_cast<std::string*>(o)->empty()) {
+          *static_cast<std::string*>(o) = values[0];
+        }
+        return 0;
+      },
+      &out, nullptr);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(SqliteOpenTest, FreshFileGetsTheLatestSchema) {
+  TempDir dir;
+  const std::string path = dir.File("register.db");
+  {
+    auto store = MustOpen(path);
+    ASSERT_NE(store, nullptr);
+    auto summary = store->GetSummary();
+    ASSERT_TRUE(summary.has_value()) << summary.error().message;
+    EXPECT_EQ(summary->events, 0);
+    EXPECT_EQ(summary->max_seq, 0);
+    EXPECT_FALSE(summary->first_event_date.has_value());
+  }
+  const std::string latest = std::to_string(sqlite::LatestSchemaVersion());
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), latest);
+  EXPECT_EQ(RawQuery(path, "SELECT max(version) FROM schema_migrations"), latest);
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM schema_migrations"),
+            std::to_string(sqlite::Migrations().size()));
+  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(RawQuery(path, "PRAGMA application_id"), std::to_string(sqlite::kApplicationId));
+  for (const char* table : {"divisions", "persons", "events", "import_batches", "quarantine",
+                            "conflicts", "linkage_review", "schema_migrations"}) {
+    EXPECT_EQ(RawQuery(path, fmt::format("SELECT count(*) FROM sqlite_schema WHERE name = '{}'", table)),
+              "1")
+        << table;
+  }
+}
+
+TEST(SqliteOpenTest, ReopeningKeepsDataAndDoesNotMigrateAgain) {
+  TempDir dir;
+  const std::string path = dir.File("register.db");
+  {
+    auto store = MustOpen(path);
+    testing::LoadSample(*store, 10);
+  }
+  auto store = MustOpen(path, SqliteOptions{.create_if_missing = false});
+  ASSERT_NE(store, nullptr);
+  auto summary = store->GetSummary();
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->persons, 10);
+  EXPECT_EQ(summary->events, 10);
+  EXPECT_EQ(summary->divisions, 6);
+  EXPECT_EQ(summary->batches, 1);
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM schema_migrations"),
+            std::to_string(sqlite::Migrations().size()));
+}
+
+TEST(SqliteOpenTest, RefusesWhatIsNotAJunhengDatabase) {
+  TempDir dir;
+  struct Case {
+    std::string name;
+    std::function<void(const std::string&)> make;  // writes the file
+    ErrorCode expected;
+  };
+  const Case cases[] = {
+      {"text file",
+       [](const std::string& p) { std::ofstream(p) << "person_id,name\nP1,张三\n"; },
+       ErrorCode::kInvalidArgument},
+      {"random bytes",
+       [](const std::string& p) { std::ofstream(p) << std::string(8192, '\x5a'); },
+       ErrorCode::kInvalidArgument},
+      {"another application's SQLite file",
+       [](const std::string& p) { RawQuery(p, "CREATE TABLE customers(id INTEGER PRIMARY KEY)"); },
+       ErrorCode::kInvalidArgument},
+      {"a newer Junheng schema",
+       [](const std::string& p) {
+         MustOpen(p).reset();
+         RawQuery(p, fmt::format("PRAGMA user_version = {}", sqlite::LatestSchemaVersion() + 1));
+       },
+       ErrorCode::kUnavailable},
+  };
+  for (const Case& c : cases) {
+    const std::string path = dir.File(c.name);
+    c.make(path);
+    auto before = RawQuery(path, "PRAGMA journal_mode");
+    auto store = OpenSqliteStore(path);
+    ASSERT_FALSE(store.has_value()) << c.name;
+    EXPECT_EQ(store.error().code, c.expected) << c.name << ": " << store.error().message;
+    EXPECT_NE(store.error().message.find(path), std::string::npos) << store.error().message;
+    EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), before) << c.name << ": the file was changed";
+  }
+}
+
+TEST(SqliteOpenTest, MissingFileWithoutCreateIsNotFound) {
+  TempDir dir;
+  auto store = OpenSqliteStore(dir.File("absent.db"), SqliteOptions{.create_if_missing = false});
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("absent.db")));
+}
+
+TEST(SqliteOpenTest, EmptyFileIsMigrated) {
+  TempDir dir;
+  const std::string path = dir.File("empty.db");
+  std::ofstream(path).close();
+  auto store = MustOpen(path);
+  EXPECT_NE(store, nullptr);
+}
+
+TEST(SqliteOpenTest, InMemoryStoreWorks) {
+  auto store = MustOpen(":memory:");
+  ASSERT_NE(store, nullptr);
+  testing::LoadSample(*store, 3);
+  auto summary = store->GetSummary();
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->max_seq, 3);
+}
+
+}  // namespace
+}  // namespace junheng::store
