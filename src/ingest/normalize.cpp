@@ -1,0 +1,143 @@
+#include "ingest/normalize.h"
+
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <opencc/opencc.h>
+
+namespace junheng::ingest {
+namespace {
+
+constexpr const char* kT2sConfig = "t2s.json";
+
+struct Converter {
+  std::unique_ptr<opencc::SimpleConverter> t2s;  // null when it could not be loaded
+  Status status;
+};
+
+const Converter& GetConverter() {
+  static const Converter* converter = [] {
+    auto* c = new Converter();
+    try {
+      c->t2s = std::make_unique<opencc::SimpleConverter>(kT2sConfig);
+    } catch (const std::exception& e) {
+      c->status = Fail(ErrorCode::kUnavailable,
+                       fmt::format("The OpenCC table {} could not be loaded ({}), so traditional "
+                                   "characters in names are not converted: install the opencc data.",
+                                   kT2sConfig, e.what()));
+    }
+    return c;
+  }();
+  return *converter;
+}
+
+// Decodes one UTF-8 code point at s[i] (input assumed mostly valid; a bad byte is
+// returned as itself with length 1).
+uint32_t Decode(std::string_view s, size_t i, size_t& len) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) { len = 1; return c; }
+  size_t n;
+  uint32_t cp;
+  if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; }
+  else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; }
+  else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; }
+  else { len = 1; return c; }
+  if (i + n > s.size()) { len = 1; return c; }
+  for (size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) { len = 1; return c; }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  len = n;
+  return cp;
+}
+
+bool IsSpace(uint32_t cp) {
+  return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+bool IsMiddleDot(uint32_t cp) {
+  return cp == 0x00B7 || cp == 0x2022 || cp == 0x30FB || cp == 0x2027 || cp == 0xFF65 ||
+         cp == 0x2219;
+}
+
+// Full-width forms, spaces and dots; `name` mode drops spaces and upper-cases.
+// Returns whether any non-ASCII remains (then OpenCC has work to do).
+bool Fold(std::string_view in, bool name, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  bool non_ascii = false;
+  bool pending_space = false;
+  for (size_t i = 0; i < in.size();) {
+    size_t len;
+    uint32_t cp = Decode(in, i, len);
+    const std::string_view bytes = in.substr(i, len);
+    i += len;
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII
+    if (IsSpace(cp)) {
+      if (!name) pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) {
+      out.push_back(' ');
+      pending_space = false;
+    }
+    if (IsMiddleDot(cp)) {
+      out.append("\xC2\xB7");
+      non_ascii = true;
+    } else if (cp < 0x80) {
+      char c = static_cast<char>(cp);
+      if (name && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      out.push_back(c);
+    } else {
+      out.append(bytes);
+      non_ascii = true;
+    }
+  }
+  return non_ascii;
+}
+
+std::string ToSimplified(const std::string& text) {
+  const Converter& c = GetConverter();
+  if (c.t2s == nullptr) return text;
+  try {
+    return c.t2s->Convert(text);
+  } catch (const std::exception&) {
+    return text;
+  }
+}
+
+}  // namespace
+
+Status InitNameNormalizer() { return GetConverter().status; }
+
+std::string NormalizeName(std::string_view name) {
+  // Pure ASCII: no table, no cache.
+  bool ascii = true;
+  for (char c : name) ascii &= static_cast<unsigned char>(c) < 0x80;
+  std::string folded;
+  if (ascii) {
+    Fold(name, true, folded);
+    return folded;
+  }
+  thread_local std::unordered_map<std::string, std::string> cache;
+  thread_local std::string key;
+  key.assign(name);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (Fold(name, true, folded)) folded = ToSimplified(folded);
+  if (cache.size() >= kNameCacheLimit) cache.clear();
+  cache.emplace(key, folded);
+  return folded;
+}
+
+std::string NormalizeText(std::string_view text) {
+  std::string folded;
+  if (Fold(text, false, folded)) folded = ToSimplified(folded);
+  return folded;
+}
+
+}  // namespace junheng::ingest
