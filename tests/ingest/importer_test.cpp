@@ -51,7 +51,7 @@ TEST_F(RulesTest, EachRegisterRuleRejectsTheRowThatBreaksIt) {
       {{.id = "r8", .type = "birth", .date = "2010-05-06", .person = "Y1", .division = kV1, .order = "1"},
        "life.birth_date_mismatch"},
       {{.id = "r9", .type = "birth", .date = "2016-02-29", .person = "G1", .division = kV1, .order = "1"},
-       "life.enter_while_resident"},
+       "life.birth_not_first"},
       {{.id = "r10", .type = "death", .date = "2020-03-01", .person = "M1", .division = kV1, .cause = "O72",
         .maternal = "1"},
        "death.maternal_not_female"},
