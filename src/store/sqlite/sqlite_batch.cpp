@@ -13,7 +13,7 @@ namespace junheng::store::sqlite {
 namespace {
 
 constexpr const char* kInsertPerson =
-    "INSERT INTO persons(person_id, citizen_id, name, name_key, sex, birth_date, ethnicity, "
+    "INSERT OR FAIL INTO persons(person_id, citizen_id, name, name_key, sex, birth_date, ethnicity, "
     "hukou_division, mother_id, father_id, household_id, phone, batch_id) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 constexpr const char* kInsertEvent =

@@ -92,6 +92,14 @@ std::string_view Statement::ColumnText(int i) const {
 }
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, int flags) {
+  // Memory statistics take a global mutex on every allocation; we never read
+  // them. Only possible before SQLite initialises, so the first Open does it
+  // (it is a no-op if something else in the process initialised SQLite first).
+  static const bool kConfigured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)kConfigured;
   sqlite3* handle = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &handle, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
