@@ -36,7 +36,7 @@ std::string PersonsCsv(int n) {
   std::string csv = "person_id,citizen_id,name,sex,birth_date,ethnicity,hukou_division,mother_id,father_id,household_id,phone\n";
   const auto villages = Villages();
   for (int i = 0; i < n; ++i) {
-    const Date birth = Date::FromDays(-3000 + (i * 37) % 20000);
+    const Date birth = Date::FromDays(-3000 + (i * 37) % 15000);  // 1961–2002
     int y, m, d;
     birth.ToYmd(y, m, d);
     const bool male = i % 2 == 0;
@@ -100,7 +100,11 @@ void RunImport(benchmark::State& state, const std::string& base_db, const std::s
     auto store = *store::OpenSqliteStore(db);
     state.ResumeTiming();
     auto r = Importer(*store, Options()).ImportFiles({file});
-    if (!r || r->counts.rejected > 0) state.SkipWithError("import failed or rejected rows");
+    if (!r || r->counts.rejected > 0) {
+      fmt::print(stderr, "{}", r ? FormatSummary(*r) : r.error().message);
+      state.SkipWithError("import failed or rejected rows");
+      break;
+    }
   }
   state.SetItemsProcessed(state.iterations() * rows);
 }

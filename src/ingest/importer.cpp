@@ -75,13 +75,54 @@ Status Importer::Begin(const std::vector<std::string>& files) {
   report_ = ImportReport{};
   report_.files = files;
   started_ns_ = NowNs();
+  if (!complete_) {
+    // An empty register is known completely without reading it.
+    JH_ASSIGN_OR_RETURN(store::Summary summary, store_.GetSummary());
+    complete_ = summary.persons == 0 && summary.events == 0;
+  }
   JH_ASSIGN_OR_RETURN(batch_, store_.BeginBatch(store::BatchInfo{options_.source, files, options_.now}));
   return LoadDivisions();
 }
 
+Status Importer::Preload() {
+  if (batch_) return Fail(ErrorCode::kInternal, "Preload must come before Begin");
+  if (complete_) return {};
+  people_.clear();
+  citizen_ids_.Clear();
+  event_keys_.Clear();
+  JH_RETURN_IF_ERROR(store_.ForEachPerson([&](const Person& p) {
+    LifeState s;
+    s.birth_days = p.birth_date.days();
+    s.sex = p.sex;
+    s.person_hash = ContentHash(p);
+    s.births_known = true;
+    people_.emplace(p.person_id, s);
+    if (!p.citizen_id.empty()) citizen_ids_.Insert(KeySet::Digest(p.citizen_id));
+  }));
+  JH_RETURN_IF_ERROR(store_.ForEachEvent([&](const store::StoredEvent& se) {
+    const Event& e = se.event;
+    event_keys_.Insert(KeySet::Digest(e.source, e.event_id));
+    auto it = people_.find(e.person_id);
+    if (it == people_.end() || !it->second) return;
+    LifeState& s = *it->second;
+    const LifeEvent le = ToLifeEvent(e);
+    if (s.needs_replay || !ComesLast(s, le) || Step(s, le, e.person_id)) s.needs_replay = true;
+    if (e.type != EventType::kBirth || e.mother_id.empty()) return;
+    auto m = people_.find(e.mother_id);
+    if (m == people_.end() || !m->second || !m->second->births_known) return;
+    if (StepBirthAsMother(*m->second, e.date, e.birth_order, e.mother_id)) m->second->births_known = false;
+  }));
+  complete_ = true;
+  return {};
+}
+
 void Importer::Abort() {
   batch_.reset();
-  people_.clear();  // it may describe rows that were rolled back
+  // What the importer learnt may describe rows that were rolled back.
+  people_.clear();
+  citizen_ids_.Clear();
+  event_keys_.Clear();
+  complete_ = false;
 }
 
 Result<ImportReport> Importer::Commit() {
@@ -114,7 +155,9 @@ Status Importer::Quarantine(RecordKind kind, const RowOrigin& origin, std::strin
 
 Result<LifeState*> Importer::PersonState(std::string_view person_id) {
   auto it = people_.find(std::string(person_id));
-  if (it != people_.end()) return it->second ? &*it->second : nullptr;
+  if (it != people_.end() && !(it->second && it->second->needs_replay))
+    return it->second ? &*it->second : nullptr;
+  if (it == people_.end() && complete_) return nullptr;
   JH_ASSIGN_OR_RETURN(std::optional<Person> p, store_.FindPerson(person_id));
   auto& slot = people_[std::string(person_id)];
   if (!p) return nullptr;
@@ -303,7 +346,8 @@ Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
     report_.conflicts.push_back(ConflictReport{c.file, c.line, c.kind, c.record_key, c.message});
     return batch_->AddConflict(c);
   }
-  if (!p.citizen_id.empty()) {
+  const uint64_t cid_digest = KeySet::Digest(p.citizen_id);
+  if (!p.citizen_id.empty() && (!complete_ || citizen_ids_.MaybeContains(cid_digest))) {
     JH_ASSIGN_OR_RETURN(std::vector<std::string> holders, store_.FindByCitizenId(p.citizen_id));
     if (!holders.empty())
       return review(std::move(holders),
@@ -311,6 +355,7 @@ Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
                                 p.person_id));
   }
   JH_RETURN_IF_ERROR(batch_->InsertPerson(p, NormalizeName(p.name)));
+  if (!p.citizen_id.empty()) citizen_ids_.Insert(cid_digest);
   LifeState s;
   s.birth_days = p.birth_date.days();
   s.sex = p.sex;
@@ -345,7 +390,11 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
     e.link = LinkKey{};
   }
   const uint64_t hash = ContentHash(e);
-  JH_ASSIGN_OR_RETURN(std::optional<store::EventKey> existing, store_.FindEvent(e.source, e.event_id));
+  const uint64_t key_digest = KeySet::Digest(e.source, e.event_id);
+  std::optional<store::EventKey> existing;
+  if (!complete_ || event_keys_.MaybeContains(key_digest)) {
+    JH_ASSIGN_OR_RETURN(existing, store_.FindEvent(e.source, e.event_id));
+  }
   if (existing) {
     if (existing->content_hash == hash) {
       ++report_.counts.duplicates;
@@ -376,6 +425,7 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
   JH_RETURN_IF_ERROR(CheckAgainstRegister(e, reasons, person, person_after, mother, mother_after));
   if (!reasons.empty()) return Quarantine(RecordKind::kEvent, origin, e.event_id, std::move(reasons), raw);
   JH_RETURN_IF_ERROR(batch_->AppendEvent(e, hash));
+  event_keys_.Insert(key_digest);
   *person = person_after;
   if (mother != nullptr) *mother = mother_after;
   ++report_.counts.events_loaded;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/record.h"
+#include "ingest/key_set.h"
 #include "ingest/life.h"
 #include "store/store.h"
 
@@ -117,6 +118,12 @@ class Importer {
   // Rolls the open batch back and forgets what this batch taught the importer.
   void Abort();
 
+  // Reads a summary of the whole register into memory (every person's life,
+  // every citizen id and event key), after which the importer asks the store
+  // nothing for records that are new. Worth it when a batch is large next to
+  // the register; ImportFiles decides by the files' sizes. REQUIRES: no open batch.
+  Status Preload();
+
  private:
   struct Cached;
   Result<LifeState*> PersonState(std::string_view person_id);
@@ -137,6 +144,12 @@ class Importer {
   bool divisions_stale_ = false;
   // person_id → summary; empty optional: known not to be in the register.
   std::unordered_map<std::string, std::optional<LifeState>> people_;
+  // When complete_, people_, citizen_ids_ and event_keys_ describe the whole
+  // register, so a person_id missing from people_ is not in it, and a key
+  // missing from a KeySet is new; otherwise ask the store.
+  bool complete_ = false;
+  KeySet citizen_ids_;  // Digest(citizen_id)
+  KeySet event_keys_;   // Digest(source, event_id)
   int64_t started_ns_ = 0;
 };
 

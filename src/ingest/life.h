@@ -33,6 +33,7 @@ struct LifeState {
   int32_t events = 0;
   // As a mother: live births in the register, and the latest one.
   bool births_known = false;  // false until the mother's births were read from the store
+  bool needs_replay = false;  // the summary missed out-of-order records: rebuild from the store
   int16_t births = 0;
   int16_t last_birth_order = 0;
   int32_t last_birth_days = INT32_MIN;
