@@ -134,8 +134,8 @@ double PopulationModel::Fertility(int year, int age, int parity, int c) const {
   // in 2016-2018 and weak after 2020, third births rare but up after the 2021
   // three-child policy.
   double p = 0;
-  if (parity == 0) p = 1.35;
-  else if (parity == 1) p = year >= 2016 && year <= 2018 ? 1.15 : year == 2019 ? 0.95 : year >= 2020 ? 0.72 : 0.85;
+  if (parity == 0) p = 1.30;
+  else if (parity == 1) p = year >= 2016 && year <= 2018 ? 1.00 : year == 2019 ? 0.95 : year >= 2020 ? 0.92 : 0.85;
   else if (parity == 2) p = year >= 2022 ? 0.16 : year == 2021 ? 0.13 : 0.10;
   else p = 0.03;
   return asfr * p * fert_factor_[c];

@@ -203,7 +203,10 @@ void Simulation::AddInMigrants(int32_t first_day, int32_t last_day, std::vector<
       const int32_t day = first_day + rng_.Below(last_day - first_day + 1);
       const int age = SampleCum(in_age_cum_, rng_.Uniform());
       PersonState p;
-      p.sex = rng_.Chance(0.52) ? 1 : 2;  // labour migration is slightly male
+      // In-migrants are 52 % men (labour migration). Half the men of 22-50 bring a wife, who
+      // takes the place of the next draw, so a first draw is a man with probability 0.615:
+      // 0.615 / (1 + 0.615 × ~0.3) ≈ 0.52, the share the back-cast assumes.
+      p.sex = rng_.Chance(0.615) ? 1 : 2;
       p.birth = day - static_cast<int32_t>((age + rng_.Uniform()) * kYear) - 1;
       p.village = static_cast<uint16_t>(SampleVillage(c));
       p.hukou = p.village;

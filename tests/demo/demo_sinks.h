@@ -106,6 +106,26 @@ class CheckingSink : public Sink {
   std::pair<Date, int> last_{Date::FromDays(-100000), 0};
 };
 
+// Births by county and sex of the child (whose Person comes just before its birth).
+class BirthSexSink : public Sink {
+ public:
+  std::map<std::string, int64_t> births_by_county_sex;  // "141033/1"
+  Status OnDivisions(const std::vector<Division>&) override { return {}; }
+  Status OnPerson(const Person& p) override {
+    last_sex_ = p.sex;
+    return {};
+  }
+  Status OnEvent(const Event& e) override {
+    if (e.type == EventType::kBirth)
+      ++births_by_county_sex[e.division.CountyPart() + "/" + std::to_string(static_cast<int>(last_sex_))];
+    return {};
+  }
+  Status OnBatchEnd(std::string_view) override { return {}; }
+
+ private:
+  Sex last_sex_ = Sex::kUnknown;
+};
+
 // Counts only; a digest of every record for determinism checks.
 class DigestSink : public Sink {
  public:
