@@ -117,8 +117,8 @@ void AddDemoCommand(CLI::App& app) {
   auto seed = std::make_shared<uint64_t>(1);
   auto out = std::make_shared<std::string>();
   cmd->add_option("--db", *db, "Database file to create")->required();
-  cmd->add_option("--scale", *scale, "Fraction of the real population (1 = about 4 million people)", true);
-  cmd->add_option("--seed", *seed, "Random seed; the same seed gives the same city", true);
+  cmd->add_option("--scale", *scale, "Fraction of the real population (1 = about 4 million people)")->capture_default_str();
+  cmd->add_option("--seed", *seed, "Random seed; the same seed gives the same city")->capture_default_str();
   cmd->add_option("--out", *out, "Also write the records as exchange-format CSV files into this folder");
   cmd->callback([=] { RunDemo(*db, *scale, *seed, *out); });
 }
