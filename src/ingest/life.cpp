@@ -56,10 +56,9 @@ std::optional<Reason> Step(LifeState& s, const LifeEvent& e, std::string_view pi
       if (!resident)
         return Why("life.not_resident",
                    fmt::format("{} on {} but {} is not resident in the city then", type, e.date.ToString(), pid));
-      if (s.division != e.division.value())
-        return Why("life.wrong_division",
-                   fmt::format("{} on {} is reported in {} but {} lives in {}", type, e.date.ToString(),
-                               e.division.ToString(), pid, DivisionCode::FromValue(s.division).ToString()));
+      // The division may differ from the one the register knows: the move in
+      // between is then not reported yet. The event still ends the residence
+      // (a death must not be lost), and it counts where its row says (spec).
       if (e.type == EventType::kDeath && e.maternal == 1) {
         const int age = AgeInYears(Date::FromDays(s.birth_days), e.date);
         if (s.sex != Sex::kFemale)
@@ -70,6 +69,7 @@ std::optional<Reason> Step(LifeState& s, const LifeEvent& e, std::string_view pi
       }
       s.residence = e.type == EventType::kDeath ? Residence::kDead : Residence::kLeft;
       s.exit_days = d;
+      s.division = e.division.value();
       break;
     case EventType::kMarriage:
     case EventType::kDivorce:

@@ -3,7 +3,9 @@
 // Every person's events, ordered by (date, SameDayRank, log order), must form a
 // possible life: nothing before birth, nothing after death or leaving, entry
 // (enumerate, birth, move_in) only while not resident, move, move_out and death
-// only while resident, in the division where the person lives. LifeState is the
+// only while resident. A leaving event may name another division than the one
+// the register knows (a move in between is not reported yet): it still ends
+// the residence, because dropping a death would bias every death rate. LifeState is the
 // summary of a life so far; Step applies one more event to it. The importer uses
 // Step on the summary when an event comes after everything known about the
 // person (the common case) and replays the whole life through Step when a late

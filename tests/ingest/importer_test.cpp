@@ -46,8 +46,6 @@ TEST_F(RulesTest, EachRegisterRuleRejectsTheRowThatBreaksIt) {
       {{.id = "r5", .type = "move_in", .date = "2020-01-01", .person = "W1", .division = kV2, .other = "140100"},
        "life.enter_while_resident"},
       {{.id = "r6", .type = "move", .date = "2020-01-01", .person = "W1", .division = kV1}, "life.move_same_division"},
-      {{.id = "r7", .type = "death", .date = "2020-01-01", .person = "M1", .division = kV3, .cause = "I21"},
-       "life.wrong_division"},
       {{.id = "r8", .type = "birth", .date = "2010-05-06", .person = "Y1", .division = kV1, .order = "1"},
        "life.birth_date_mismatch"},
       {{.id = "r9", .type = "birth", .date = "2016-02-29", .person = "G1", .division = kV1, .order = "1"},
@@ -222,6 +220,22 @@ TEST_F(ImportTest, ReportJsonListsEveryRejectedRow) {
   EXPECT_NE(json.find("name.missing"), std::string::npos);
   EXPECT_NE(json.find("sex.invalid"), std::string::npos);
   EXPECT_NE(json.find("birth_date.invalid"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace junheng::ingest::testing
+
+namespace junheng::ingest::testing {
+namespace {
+
+TEST_F(RulesTest, ADeathReportedInAnotherVillageStillEndsTheLife) {
+  // The register has M1 in A社区; civil affairs reports the death in C村 (a move
+  // in between was never reported). The death counts; nothing may follow it.
+  auto r = ImportEvents({{.id = "d", .type = "death", .date = "2022-01-01", .person = "M1", .division = kV3,
+                          .cause = "I21"},
+                         {.id = "after", .type = "move", .date = "2022-02-01", .person = "M1", .division = kV2}});
+  EXPECT_EQ(r.counts.events_loaded, 1);
+  EXPECT_THAT(ReasonsOf(r, "after"), ElementsAre("life.after_death"));
 }
 
 }  // namespace
