@@ -332,6 +332,9 @@ Parsed<Event> ParseEvent(const FieldValues& f, const ParseOptions& options) {
       c.Add(Field::kRecordedAt, "recorded_at.invalid", fmt::format("recorded_at: {}", ts.error().message));
     } else {
       e.recorded_at = *ts;
+      if (ts->ShanghaiDate() > options.today)
+        c.Add(Field::kRecordedAt, "recorded_at.future",
+              fmt::format("recorded_at {} is after today ({})", rec, options.today.ToString()));
       if (date && ts->ShanghaiDate() < *date)
         c.Add(Field::kRecordedAt, "recorded_at.before_event",
               fmt::format("recorded_at {} is before the event date {}", rec, date->ToString()));

@@ -458,7 +458,8 @@ TEST(ParseEventTest, EachRuleGivesItsReason) {
       {EventType::kEnumerate, {{Field::kDate, "2024-03-01T10:00"}}, {"date.invalid"}},
       {EventType::kEnumerate,
        {{Field::kDate, "2024-07-01"}, {Field::kRecordedAt, "2024-07-01T09:00:00+08:00"}},
-       {"date.future"}},
+       {"date.future", "recorded_at.future"}},
+      {EventType::kEnumerate, {{Field::kRecordedAt, "2024-07-01T09:00:00+08:00"}}, {"recorded_at.future"}},
       {EventType::kEnumerate, {{Field::kRecordedAt, ""}}, {"recorded_at.missing"}},
       {EventType::kEnumerate, {{Field::kRecordedAt, "2024-03-02 25:00"}}, {"recorded_at.invalid"}},
       {EventType::kEnumerate, {{Field::kRecordedAt, "yesterday"}}, {"recorded_at.invalid"}},
@@ -555,8 +556,8 @@ TEST(ParseEventTest, EachRuleGivesItsReason) {
         {Field::kCause, "XYZ"},
         {Field::kMaternal, "maybe"},
         {Field::kBirthOrder, "2"}},
-       {"date.future", "recorded_at.before_event", "division.not_village", "cause.invalid", "maternal.invalid",
-        "birth_order.not_applicable"}},
+       {"date.future", "recorded_at.future", "recorded_at.before_event", "division.not_village", "cause.invalid",
+        "maternal.invalid", "birth_order.not_applicable"}},
   };
   for (const Case& c : cases) {
     Row row = ValidEvent(c.type);
@@ -637,7 +638,9 @@ TEST(ParseEventTest, NothingHappensAfterToday) {
     Row row = ValidEvent(EventType::kMove);
     row.Set(Field::kDate, std::string(c.date)).Set(Field::kRecordedAt, std::string(c.date) + "T23:00:00+08:00");
     auto parsed = ParseEvent(row.View(), Options());  // today is 2024-06-30
-    ExpectCodes(parsed.reasons, c.future ? std::vector<std::string>{"date.future"} : std::vector<std::string>{},
+    // Recorded the same day, so a future event is also recorded in the future.
+    ExpectCodes(parsed.reasons,
+                c.future ? std::vector<std::string>{"date.future", "recorded_at.future"} : std::vector<std::string>{},
                 "event date " + std::string(c.date) + " with today 2024-06-30", row.Describe());
 
     Row person = ValidPerson();
