@@ -154,12 +154,12 @@ Status Importer::Quarantine(RecordKind kind, const RowOrigin& origin, std::strin
 }
 
 Result<LifeState*> Importer::PersonState(std::string_view person_id) {
-  auto it = people_.find(std::string(person_id));
+  auto it = people_.find(person_id);
   if (it != people_.end() && !(it->second && it->second->needs_replay))
     return it->second ? &*it->second : nullptr;
   if (it == people_.end() && complete_) return nullptr;
   JH_ASSIGN_OR_RETURN(std::optional<Person> p, store_.FindPerson(person_id));
-  auto& slot = people_[std::string(person_id)];
+  auto& slot = it != people_.end() ? it->second : people_[std::string(person_id)];
   if (!p) return nullptr;
   LifeState s;
   s.birth_days = p->birth_date.days();
@@ -302,10 +302,11 @@ Status Importer::AddDivision(const Division& division, const RowOrigin& origin) 
 }
 
 Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
-  Person p = incoming;
+  Person linked;  // a copy only when linkage sets the person_id
+  const Person* pp = &incoming;
   auto raw = [&] {
     std::array<std::string, kFieldCount> s;
-    return CanonicalCsv(RecordKind::kPerson, ToFields(p, s));
+    return CanonicalCsv(RecordKind::kPerson, ToFields(*pp, s));
   };
   auto review = [&](std::vector<std::string> candidates, std::string message) -> Status {
     store::ReviewRow r;
@@ -320,12 +321,15 @@ Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
     report_.review.push_back(ReviewReport{r.file, r.line, r.kind, r.candidates, r.message});
     return batch_->AddReview(r);
   };
-  if (p.person_id.empty()) {
-    JH_ASSIGN_OR_RETURN(LinkResult link,
-                        LinkPerson(store_, LinkKey{p.citizen_id, p.name, p.sex, p.birth_date}));
+  if (incoming.person_id.empty()) {
+    JH_ASSIGN_OR_RETURN(LinkResult link, LinkPerson(store_, LinkKey{incoming.citizen_id, incoming.name,
+                                                                    incoming.sex, incoming.birth_date}));
     if (link.status != LinkStatus::kMatched) return review(std::move(link.candidates), link.message);
-    p.person_id = link.person_id;
+    linked = incoming;
+    linked.person_id = link.person_id;
+    pp = &linked;
   }
+  const Person& p = *pp;
   JH_ASSIGN_OR_RETURN(LifeState * state, PersonState(p.person_id));
   const uint64_t hash = ContentHash(p);
   if (state != nullptr) {
@@ -366,17 +370,18 @@ Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
 }
 
 Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
-  Event e = incoming;
+  Event linked;  // a copy only when linkage sets the person_id
+  const Event* ev = &incoming;
   auto raw = [&] {
     std::array<std::string, kFieldCount> s;
-    return CanonicalCsv(RecordKind::kEvent, ToFields(e, s));
+    return CanonicalCsv(RecordKind::kEvent, ToFields(*ev, s));
   };
-  if (e.person_id.empty()) {
-    JH_ASSIGN_OR_RETURN(LinkResult link, LinkPerson(store_, e.link));
+  if (incoming.person_id.empty()) {
+    JH_ASSIGN_OR_RETURN(LinkResult link, LinkPerson(store_, incoming.link));
     if (link.status != LinkStatus::kMatched) {
       store::ReviewRow r;
       r.kind = RecordKind::kEvent;
-      r.source = e.source;
+      r.source = incoming.source;
       r.file = std::string(origin.file);
       r.line = origin.line;
       r.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
@@ -386,9 +391,12 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
       report_.review.push_back(ReviewReport{r.file, r.line, r.kind, r.candidates, r.message});
       return batch_->AddReview(r);
     }
-    e.person_id = link.person_id;
-    e.link = LinkKey{};
+    linked = incoming;
+    linked.person_id = link.person_id;
+    linked.link = LinkKey{};
+    ev = &linked;
   }
+  const Event& e = *ev;
   const uint64_t hash = ContentHash(e);
   const uint64_t key_digest = KeySet::Digest(e.source, e.event_id);
   std::optional<store::EventKey> existing;
