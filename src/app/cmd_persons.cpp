@@ -8,6 +8,19 @@
 namespace junheng::app {
 namespace {
 
+// Pads to `width` terminal columns; a CJK character takes two.
+std::string PadToWidth(std::string_view text, int width) {
+  int columns = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    columns += c >= 0xE0 ? 2 : 1;      // 3- and 4-byte sequences here are CJK
+  }
+  std::string out(text);
+  if (columns < width) out.append(static_cast<size_t>(width - columns), ' ');
+  return out;
+}
+
 std::string SexText(Sex s) { return s == Sex::kMale ? "1 男 male" : s == Sex::kFemale ? "2 女 female" : ""; }
 
 void ShowPerson(const std::string& db, const std::string& id, bool unmask) {
@@ -24,7 +37,7 @@ void ShowPerson(const std::string& db, const std::string& id, bool unmask) {
   if (!person) throw CommandError(fmt::format("no person with person_id or citizen id {}", id));
   const Person& p = *person;
   auto row = [](std::string_view label, std::string_view value) {
-    if (!value.empty()) fmt::print("  {:<26}{}\n", label, value);
+    if (!value.empty()) fmt::print("  {}{}\n", PadToWidth(label, 26), value);
   };
   fmt::print("Person {}\n", p.person_id);
   row("姓名 name", p.name);
@@ -38,7 +51,7 @@ void ShowPerson(const std::string& db, const std::string& id, bool unmask) {
   row("户 household", p.household_id);
   row("电话 phone", unmask ? p.phone : MaskPhone(p.phone));
   auto events = OrDie(store->EventsOfPerson(p.person_id));
-  fmt::print("Events ({})\n", events.size());
+  fmt::print("Events ({}; recorded times are Beijing time)\n", events.size());
   for (const auto& se : events) {
     const Event& e = se.event;
     std::string extra;
@@ -48,7 +61,7 @@ void ShowPerson(const std::string& db, const std::string& id, bool unmask) {
     if (!e.cause.empty()) extra += fmt::format(" cause={}", e.cause);
     if (e.maternal == 1) extra += " maternal";
     fmt::print("  #{:<9} {} {:<9} {} {}/{} recorded {}{}\n", se.seq, e.date.ToString(), EventTypeName(e.type),
-               e.division.ToString(), e.source, e.event_id, e.recorded_at.ToUtcString(), extra);
+               e.division.ToString(), e.source, e.event_id, e.recorded_at.ToShanghaiString(), extra);
   }
 }
 

@@ -115,6 +115,13 @@ std::string Timestamp::ToUtcString() const {
   return fmt::format("{}T{:02}:{:02}:{:02}Z", d.ToString(), rem / 3600, rem / 60 % 60, rem % 60);
 }
 
+std::string Timestamp::ToShanghaiString() const {
+  std::string utc = Timestamp{seconds + kShanghaiOffsetSeconds}.ToUtcString();
+  utc[10] = ' ';
+  utc.pop_back();  // the Z: this is local time now
+  return utc;
+}
+
 Result<Timestamp> ParseTimestamp(std::string_view text) {
   auto bad = [&] {
     return Fail(ErrorCode::kInvalidArgument,

@@ -59,6 +59,8 @@ struct Timestamp {
   // The civil date of this instant in Asia/Shanghai.
   Date ShanghaiDate() const;
   std::string ToUtcString() const;  // "2024-03-01T02:00:00Z"
+  // For people: the time in Asia/Shanghai, "2024-03-01 10:00:00".
+  std::string ToShanghaiString() const;
 };
 
 // Parses ISO 8601: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]" (a space may stand

@@ -329,3 +329,23 @@ TEST(TimestampTest, ToUtcStringFormatsAndRoundTrips) {
 
 }  // namespace
 }  // namespace junheng
+
+namespace junheng {
+namespace {
+
+TEST(TimestampTest, ShanghaiStringIsEightHoursAheadOfUtc) {
+  struct Case {
+    std::string_view utc, shanghai;
+  };
+  const Case cases[] = {{"2024-03-01T02:00:00Z", "2024-03-01 10:00:00"},
+                        {"2024-02-29T16:00:00Z", "2024-03-01 00:00:00"},
+                        {"2023-12-31T20:30:05Z", "2024-01-01 04:30:05"}};
+  for (const Case& c : cases) {
+    auto ts = ParseTimestamp(c.utc);
+    ASSERT_TRUE(ts.has_value()) << c.utc;
+    EXPECT_EQ(ts->ToShanghaiString(), c.shanghai) << c.utc;
+  }
+}
+
+}  // namespace
+}  // namespace junheng
