@@ -44,29 +44,42 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
+namespace {
+inline uint64_t ParamBit(int i) { return i < 64 ? uint64_t{1} << i : 0; }
+}  // namespace
+
 void Statement::BindText(int i, std::string_view text) {
+  null_params_ &= ~ParamBit(i);
   sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
 }
 
 void Statement::BindTextOrNull(int i, std::string_view text) {
   if (text.empty()) {
-    sqlite3_bind_null(stmt_, i);
+    BindNull(i);
   } else {
     BindText(i, text);
   }
 }
 
-void Statement::BindInt64(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+void Statement::BindInt64(int i, int64_t v) {
+  null_params_ &= ~ParamBit(i);
+  sqlite3_bind_int64(stmt_, i, v);
+}
 
 void Statement::BindIntOrNull(int i, int64_t v) {
   if (v == 0) {
-    sqlite3_bind_null(stmt_, i);
+    BindNull(i);
   } else {
-    sqlite3_bind_int64(stmt_, i, v);
+    BindInt64(i, v);
   }
 }
 
-void Statement::BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+void Statement::BindNull(int i) {
+  uint64_t bit = ParamBit(i);
+  if (null_params_ & bit) return;
+  sqlite3_bind_null(stmt_, i);
+  null_params_ |= bit;
+}
 
 int Statement::Step() { return sqlite3_step(stmt_); }
 
