@@ -5,11 +5,21 @@
 namespace junheng::store::sqlite {
 namespace {
 
-void PutDigits(char* p, int value, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    p[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
+// "00" "01" ... "99": two digits per lookup, no division per digit.
+constexpr char kPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+void PutTwo(char* p, int value) {
+  p[0] = kPairs[2 * value];
+  p[1] = kPairs[2 * value + 1];
+}
+
+// `value` in 0..9999 as four digits.
+void PutFour(char* p, int value) {
+  PutTwo(p, value / 100);
+  PutTwo(p + 2, value % 100);
 }
 
 // Parses `width` ASCII digits at `p`; -1 if any is not a digit.
@@ -36,11 +46,11 @@ std::optional<int32_t> ParseDays(std::string_view text) {
 std::string_view FormatDate(Date date, char (&buf)[10]) {
   int y, m, d;
   date.ToYmd(y, m, d);
-  PutDigits(buf, y, 4);
+  PutFour(buf, y < 0 ? 0 : y > 9999 ? 9999 : y);  // valid dates are 1800..2200
   buf[4] = '-';
-  PutDigits(buf + 5, m, 2);
+  PutTwo(buf + 5, m);
   buf[7] = '-';
-  PutDigits(buf + 8, d, 2);
+  PutTwo(buf + 8, d);
   return {buf, 10};
 }
 
@@ -54,11 +64,11 @@ std::string_view FormatTimestamp(Timestamp ts, char (&buf)[20]) {
   FormatDate(Date::FromDays(static_cast<int32_t>(days)), date);
   std::copy(date, date + 10, buf);
   buf[10] = 'T';
-  PutDigits(buf + 11, static_cast<int>(secs / 3600), 2);
+  PutTwo(buf + 11, static_cast<int>(secs / 3600));
   buf[13] = ':';
-  PutDigits(buf + 14, static_cast<int>(secs / 60 % 60), 2);
+  PutTwo(buf + 14, static_cast<int>(secs / 60 % 60));
   buf[16] = ':';
-  PutDigits(buf + 17, static_cast<int>(secs % 60), 2);
+  PutTwo(buf + 17, static_cast<int>(secs % 60));
   buf[19] = 'Z';
   return {buf, 20};
 }
@@ -100,6 +110,38 @@ DivisionCode ParseStoredDivision(std::string_view text) {
     v = v * 10 + d;
   }
   return DivisionCode::FromValue(v);
+}
+
+namespace {
+uint64_t Fnv1a(uint64_t h, std::string_view bytes) {
+  for (char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+uint64_t Finish(uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+}  // namespace
+
+int64_t Digest(std::string_view bytes) {
+  return static_cast<int64_t>(Finish(Fnv1a(kFnvOffset, bytes)));
+}
+
+int64_t LinkDigest(std::string_view name_key, std::string_view birth_date, Sex sex) {
+  const char sex_digit = static_cast<char>('0' + static_cast<int>(sex));
+  uint64_t h = Fnv1a(kFnvOffset, name_key);
+  h = Fnv1a(h, std::string_view("\0", 1));
+  h = Fnv1a(h, birth_date);
+  h = Fnv1a(h, std::string_view(&sex_digit, 1));
+  return static_cast<int64_t>(Finish(h));
 }
 
 RecordKind RecordKindFromName(std::string_view name) {

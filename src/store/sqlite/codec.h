@@ -32,6 +32,17 @@ Date ParseStoredDate(std::string_view text);
 Timestamp ParseStoredTimestamp(std::string_view text);
 DivisionCode ParseStoredDivision(std::string_view text);
 
+// The 64-bit digests that the lookup indexes hold instead of text (an 8-byte
+// integer is cheaper to compare and to store than an 18-byte id or a name).
+// They are stored in the database, so the function may never change: FNV-1a
+// over the bytes, then the splitmix64 finaliser, read as a signed SQL integer.
+// Two values may share a digest; every lookup also compares the exact text.
+int64_t Digest(std::string_view bytes);
+// Digest of the record linkage key: name_key, a 0 byte, the birth date as
+// FormatDate writes it ("YYYY-MM-DD") and the sex as one digit ('0' unknown,
+// '1' male, '2' female).
+int64_t LinkDigest(std::string_view name_key, std::string_view birth_date, Sex sex);
+
 RecordKind RecordKindFromName(std::string_view name);  // inverse of RecordKindName
 
 // JSON arrays in TEXT columns: reasons as [{"code","field","message"}], lists of strings.

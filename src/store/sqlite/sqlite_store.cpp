@@ -28,8 +28,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Sq
   // Read before writing anything: never touch a file that is not ours.
   JH_RETURN_IF_ERROR(sqlite::CheckDatabase(*db, path));
   JH_RETURN_IF_ERROR(db->Exec(
-      fmt::format("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+      fmt::format("PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = OFF; "
                   "PRAGMA cache_size = -{};",
                   options.cache_size_kib),
       "configuring the connection"));
@@ -129,21 +129,26 @@ Result<std::optional<Person>> SqliteStore::FindPerson(std::string_view person_id
 }
 
 Result<std::vector<std::string>> SqliteStore::FindByCitizenId(std::string_view citizen_id) {
-  JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached("SELECT person_id FROM persons "
-                                                 "WHERE citizen_id = ?1 ORDER BY person_id"));
-  s->BindText(1, citizen_id);
+  JH_ASSIGN_OR_RETURN(Statement * s,
+                      db_->Cached("SELECT person_id FROM persons WHERE citizen_digest = ?1 "
+                                  "AND citizen_id = ?2 ORDER BY person_id"));
+  s->BindInt64(1, Digest(citizen_id));
+  s->BindText(2, citizen_id);
   return QueryIds(*s, "finding persons by citizen id");
 }
 
 Result<std::vector<std::string>> SqliteStore::FindByNameKey(std::string_view name_key,
                                                             Date birth_date, Sex sex) {
   JH_ASSIGN_OR_RETURN(Statement * s,
-                      db_->Cached("SELECT person_id FROM persons WHERE name_key = ?1 AND "
-                                  "birth_date = ?2 AND sex = ?3 ORDER BY person_id"));
+                      db_->Cached("SELECT person_id FROM persons WHERE link_digest = ?1 AND "
+                                  "name_key = ?2 AND birth_date = ?3 AND sex = ?4 "
+                                  "ORDER BY person_id"));
   char birth_buf[10];
-  s->BindText(1, name_key);
-  s->BindText(2, FormatDate(birth_date, birth_buf));
-  s->BindInt64(3, static_cast<int>(sex));
+  const std::string_view birth = FormatDate(birth_date, birth_buf);
+  s->BindInt64(1, LinkDigest(name_key, birth, sex));
+  s->BindText(2, name_key);
+  s->BindText(3, birth);
+  s->BindInt64(4, static_cast<int>(sex));
   return QueryIds(*s, "finding persons by name");
 }
 
