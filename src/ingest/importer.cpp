@@ -153,6 +153,39 @@ Status Importer::Quarantine(RecordKind kind, const RowOrigin& origin, std::strin
   return batch_->AddQuarantine(row);
 }
 
+Status Importer::Conflict(RecordKind kind, const RowOrigin& origin, std::string_view source,
+                          std::string_view key, int64_t existing_seq, std::string message,
+                          const std::function<std::string()>& raw) {
+  store::ConflictRow c;
+  c.kind = kind;
+  c.source = std::string(source);
+  c.file = std::string(origin.file);
+  c.line = origin.line;
+  c.record_key = std::string(key);
+  c.existing_seq = existing_seq;
+  c.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
+  c.message = std::move(message);
+  ++report_.counts.conflicts;
+  report_.conflicts.push_back(ConflictReport{c.file, c.line, kind, c.record_key, c.message});
+  return batch_->AddConflict(c);
+}
+
+Status Importer::Review(RecordKind kind, const RowOrigin& origin, std::string_view source,
+                        std::vector<std::string> candidates, std::string message,
+                        const std::function<std::string()>& raw) {
+  store::ReviewRow r;
+  r.kind = kind;
+  r.source = std::string(source);
+  r.file = std::string(origin.file);
+  r.line = origin.line;
+  r.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
+  r.candidates = std::move(candidates);
+  r.message = std::move(message);
+  ++report_.counts.review;
+  report_.review.push_back(ReviewReport{r.file, r.line, kind, r.candidates, r.message});
+  return batch_->AddReview(r);
+}
+
 Result<LifeState*> Importer::PersonState(std::string_view person_id) {
   auto it = people_.find(person_id);
   if (it != people_.end() && !(it->second && it->second->needs_replay))
@@ -288,17 +321,8 @@ Status Importer::AddDivision(const Division& division, const RowOrigin& origin) 
     return {};
   }
   if (put.error().code != ErrorCode::kConflict) return put;
-  store::ConflictRow c;
-  c.kind = RecordKind::kDivision;
-  c.source = options_.source;
-  c.file = std::string(origin.file);
-  c.line = origin.line;
-  c.record_key = division.code.ToString();
-  c.raw = std::string(origin.raw);
-  c.message = put.error().message;
-  ++report_.counts.conflicts;
-  report_.conflicts.push_back(ConflictReport{c.file, c.line, c.kind, c.record_key, c.message});
-  return batch_->AddConflict(c);
+  return Conflict(RecordKind::kDivision, origin, options_.source, division.code.ToString(), 0,
+                  put.error().message, [&] { return std::string(origin.raw); });
 }
 
 Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
@@ -308,18 +332,8 @@ Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
     std::array<std::string, kFieldCount> s;
     return CanonicalCsv(RecordKind::kPerson, ToFields(*pp, s));
   };
-  auto review = [&](std::vector<std::string> candidates, std::string message) -> Status {
-    store::ReviewRow r;
-    r.kind = RecordKind::kPerson;
-    r.source = options_.source;
-    r.file = std::string(origin.file);
-    r.line = origin.line;
-    r.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
-    r.candidates = std::move(candidates);
-    r.message = std::move(message);
-    ++report_.counts.review;
-    report_.review.push_back(ReviewReport{r.file, r.line, r.kind, r.candidates, r.message});
-    return batch_->AddReview(r);
+  auto review = [&](std::vector<std::string> candidates, std::string message) {
+    return Review(RecordKind::kPerson, origin, options_.source, std::move(candidates), std::move(message), raw);
   };
   if (incoming.person_id.empty()) {
     JH_ASSIGN_OR_RETURN(LinkResult link, LinkPerson(store_, LinkKey{incoming.citizen_id, incoming.name,
@@ -338,17 +352,8 @@ Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
       return {};
     }
     JH_ASSIGN_OR_RETURN(std::optional<Person> had, store_.FindPerson(p.person_id));
-    store::ConflictRow c;
-    c.kind = RecordKind::kPerson;
-    c.source = options_.source;
-    c.file = std::string(origin.file);
-    c.line = origin.line;
-    c.record_key = p.person_id;
-    c.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
-    c.message = had ? PersonDifferences(*had, p) : "the person changed during the import";
-    ++report_.counts.conflicts;
-    report_.conflicts.push_back(ConflictReport{c.file, c.line, c.kind, c.record_key, c.message});
-    return batch_->AddConflict(c);
+    return Conflict(RecordKind::kPerson, origin, options_.source, p.person_id, 0,
+                    had ? PersonDifferences(*had, p) : "the person changed during the import", raw);
   }
   const uint64_t cid_digest = KeySet::Digest(p.citizen_id);
   if (!p.citizen_id.empty() && (!complete_ || citizen_ids_.MaybeContains(cid_digest))) {
@@ -379,17 +384,7 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
   if (incoming.person_id.empty()) {
     JH_ASSIGN_OR_RETURN(LinkResult link, LinkPerson(store_, incoming.link));
     if (link.status != LinkStatus::kMatched) {
-      store::ReviewRow r;
-      r.kind = RecordKind::kEvent;
-      r.source = incoming.source;
-      r.file = std::string(origin.file);
-      r.line = origin.line;
-      r.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
-      r.candidates = link.candidates;
-      r.message = link.message;
-      ++report_.counts.review;
-      report_.review.push_back(ReviewReport{r.file, r.line, r.kind, r.candidates, r.message});
-      return batch_->AddReview(r);
+      return Review(RecordKind::kEvent, origin, incoming.source, link.candidates, link.message, raw);
     }
     linked = incoming;
     linked.person_id = link.person_id;
@@ -408,19 +403,10 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
       ++report_.counts.duplicates;
       return {};
     }
-    store::ConflictRow c;
-    c.kind = RecordKind::kEvent;
-    c.source = e.source;
-    c.file = std::string(origin.file);
-    c.line = origin.line;
-    c.record_key = e.event_id;
-    c.existing_seq = existing->seq;
-    c.raw = origin.raw.empty() ? raw() : std::string(origin.raw);
-    c.message = fmt::format("event {} of {} is already in the log (#{}) with other content", e.event_id,
-                            e.source, existing->seq);
-    ++report_.counts.conflicts;
-    report_.conflicts.push_back(ConflictReport{c.file, c.line, c.kind, c.record_key, c.message});
-    return batch_->AddConflict(c);
+    return Conflict(RecordKind::kEvent, origin, e.source, e.event_id, existing->seq,
+                    fmt::format("event {} of {} is already in the log (#{}) with other content", e.event_id,
+                                e.source, existing->seq),
+                    raw);
   }
   std::vector<Reason> reasons;
   if (!options_.source.empty() && e.source != options_.source)

@@ -130,6 +130,12 @@ class Importer {
   Result<LifeState*> MotherState(std::string_view mother_id);
   Status Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view key,
                     std::vector<Reason> reasons, const std::function<std::string()>& raw);
+  // Keep a conflicting or unlinked row in its table and in the report.
+  Status Conflict(RecordKind kind, const RowOrigin& origin, std::string_view source, std::string_view key,
+                  int64_t existing_seq, std::string message, const std::function<std::string()>& raw);
+  Status Review(RecordKind kind, const RowOrigin& origin, std::string_view source,
+                std::vector<std::string> candidates, std::string message,
+                const std::function<std::string()>& raw);
   Status CheckAgainstRegister(const Event& e, std::vector<Reason>& reasons, LifeState*& person,
                               LifeState& person_after, LifeState*& mother, LifeState& mother_after);
   Result<std::optional<Reason>> ReplayLife(const Event& e, LifeState& after);
