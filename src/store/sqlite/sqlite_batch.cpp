@@ -48,7 +48,10 @@ Timestamp Now() {
 }  // namespace
 
 SqliteBatch::~SqliteBatch() {
-  if (!committed_) (void)db_.Exec("ROLLBACK", "rolling back the batch");
+  if (!committed_) {
+    (void)db_.Exec("ROLLBACK", "rolling back the batch");
+    store_.deferred_.Forget();  // the rollback brought the dropped indexes back
+  }
   store_.batch_open_ = false;
 }
 
@@ -254,6 +257,7 @@ Status SqliteBatch::Commit(const BatchCounts& counts) {
   s->BindInt64(8, counts.rejected);
   s->BindInt64(9, counts.review);
   JH_RETURN_IF_ERROR(s->Run("recording the batch"));
+  JH_RETURN_IF_ERROR(store_.deferred_.EnsureAll(db_));
   // Deferred checks (a division's parent) run here; on failure the batch stays
   // open and the caller may fix it or drop it.
   JH_RETURN_IF_ERROR(db_.Exec("COMMIT", fmt::format("committing batch {}", id_)));

@@ -93,6 +93,7 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
     return std::unexpected(start.error());
   }
   std::unique_ptr<SqliteBatch> batch = std::move(*start);
+  JH_RETURN_IF_ERROR(deferred_.DeferIfEmpty(*db_));
   JH_RETURN_IF_ERROR(batch->Prepare());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kInsertBatch));
   std::string files = StringsToJson(info.files);
@@ -129,6 +130,7 @@ Result<std::optional<Person>> SqliteStore::FindPerson(std::string_view person_id
 }
 
 Result<std::vector<std::string>> SqliteStore::FindByCitizenId(std::string_view citizen_id) {
+  JH_RETURN_IF_ERROR(deferred_.Ensure(*db_, DeferredIndexes::Table::kPersons));
   JH_ASSIGN_OR_RETURN(Statement * s,
                       db_->Cached("SELECT person_id FROM persons WHERE citizen_digest = ?1 "
                                   "AND citizen_id = ?2 ORDER BY person_id"));
@@ -139,6 +141,7 @@ Result<std::vector<std::string>> SqliteStore::FindByCitizenId(std::string_view c
 
 Result<std::vector<std::string>> SqliteStore::FindByNameKey(std::string_view name_key,
                                                             Date birth_date, Sex sex) {
+  JH_RETURN_IF_ERROR(deferred_.Ensure(*db_, DeferredIndexes::Table::kPersons));
   JH_ASSIGN_OR_RETURN(Statement * s,
                       db_->Cached("SELECT person_id FROM persons WHERE link_digest = ?1 AND "
                                   "name_key = ?2 AND birth_date = ?3 AND sex = ?4 "
@@ -161,12 +164,14 @@ Result<std::vector<StoredEvent>> SqliteStore::QueryEvents(const char* sql, std::
 }
 
 Result<std::vector<StoredEvent>> SqliteStore::EventsOfPerson(std::string_view person_id) {
+  JH_RETURN_IF_ERROR(deferred_.Ensure(*db_, DeferredIndexes::Table::kEvents));
   static const std::string kSql =
       fmt::format("SELECT {} FROM events WHERE person_id = ?1 ORDER BY seq", kEventColumns);
   return QueryEvents(kSql.c_str(), person_id);
 }
 
 Result<std::vector<StoredEvent>> SqliteStore::BirthsOfMother(std::string_view mother_id) {
+  JH_RETURN_IF_ERROR(deferred_.Ensure(*db_, DeferredIndexes::Table::kEvents));
   static const std::string kSql = fmt::format(
       "SELECT {} FROM events WHERE mother_id = ?1 AND type = 'birth' ORDER BY seq", kEventColumns);
   return QueryEvents(kSql.c_str(), mother_id);

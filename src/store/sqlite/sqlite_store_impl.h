@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "store/sqlite/deferred_indexes.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statement.h"
 #include "store/store.h"
@@ -42,6 +43,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Db> db_;
   std::string path_;
   bool batch_open_ = false;
+  DeferredIndexes deferred_;  // lookup indexes the open batch builds at the end
 };
 
 // One BEGIN IMMEDIATE ... COMMIT transaction. Sequence numbers and the batch id
