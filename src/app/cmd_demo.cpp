@@ -31,21 +31,24 @@ class ImportSink : public demo::Sink {
     JH_RETURN_IF_ERROR(EnsureBatch());
     return importer_.AddEvent(e, ingest::RowOrigin{"demo:events", ++event_line_, {}});
   }
+  // The generator marks the end of the base population and of each year. The
+  // whole city is still one import batch: on an empty register the store then
+  // builds its lookup indexes once, by sorting, instead of growing them row by
+  // row (store/sqlite/deferred_indexes.h), and an interrupted demo leaves an
+  // empty register that can simply be built again.
   Status OnBatchEnd(std::string_view label) override {
     if (tee_) JH_RETURN_IF_ERROR(tee_->OnBatchEnd(label));
+    if (StderrIsTerminal())
+      fmt::print(stderr, "\r  {:<6} persons {:>9}  events {:>9}\n", label, person_line_, event_line_);
+    return {};
+  }
+  // Commits everything generated.
+  Status Finish() {
     if (!open_) return {};
     open_ = false;
     JH_ASSIGN_OR_RETURN(ingest::ImportReport r, importer_.Commit());
-    totals_.persons_loaded += r.counts.persons_loaded;
-    totals_.events_loaded += r.counts.events_loaded;
-    totals_.rejected += r.counts.rejected;
-    totals_.conflicts += r.counts.conflicts;
-    totals_.duplicates += r.counts.duplicates;
-    totals_.review += r.counts.review;
-    for (const auto& [code, n] : r.rejected_by_reason) rejected_by_reason_[code] += n;
-    if (StderrIsTerminal())
-      fmt::print(stderr, "\r  {:<16} persons {:>9}  events {:>9}  ({:.1f} s)\n", label, r.counts.persons_loaded,
-                 r.counts.events_loaded, r.seconds);
+    totals_ = r.counts;
+    rejected_by_reason_ = r.rejected_by_reason;
     return {};
   }
   const store::BatchCounts& totals() const { return totals_; }
@@ -95,6 +98,8 @@ void RunDemo(const std::string& db, double scale, uint64_t seed, const std::stri
     importer.Abort();
     throw CommandError(stats.error().message);
   }
+  if (StderrIsTerminal()) fmt::print(stderr, "  committing and building indexes...\n");
+  OrDie(sink.Finish());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto& t = sink.totals();
   fmt::print("Generated and imported {} persons and {} events in {:.1f} s\n", t.persons_loaded, t.events_loaded,
