@@ -68,6 +68,9 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
     if (total_bytes / 100 * 10 > summary.persons + summary.events) JH_RETURN_IF_ERROR(Preload());
   }
   JH_RETURN_IF_ERROR(Begin(paths));
+  // Room for the persons these files may add (rows are at least ~50 bytes), so
+  // the summaries are not rehashed again and again while a large file loads.
+  people_.reserve(people_.size() + static_cast<size_t>(total_bytes / 50));
   auto fail = [&](Error e) -> Result<ImportReport> {
     Abort();
     return std::unexpected(std::move(e));
