@@ -5,21 +5,6 @@
 #include "store/sqlite/sqlite_store_impl.h"
 
 namespace junheng::store::sqlite {
-namespace {
-
-// Runs a statement whose rows `row` reads; resets it at the end.
-template <typename Fn>
-Status Rows(Statement& s, std::string_view what, Fn&& row) {
-  ScopedReset reset(s);
-  for (;;) {
-    int rc = s.Step();
-    if (rc == SQLITE_DONE) return {};
-    if (rc != SQLITE_ROW) return std::unexpected(SqliteError(s.db(), rc, what));
-    row();
-  }
-}
-
-}  // namespace
 
 Result<Summary> SqliteStore::GetSummary() {
   Summary out;
@@ -40,13 +25,13 @@ Result<Summary> SqliteStore::GetSummary() {
                                                       "counting reviews"));
   Statement by_type(db_->handle(), "SELECT type, count(*) FROM events GROUP BY type ORDER BY type");
   if (!by_type.ok()) return std::unexpected(by_type.error());
-  JH_RETURN_IF_ERROR(Rows(by_type, "counting events by type", [&] {
+  JH_RETURN_IF_ERROR(ForEachRow(by_type, "counting events by type", [&] {
     out.events_by_type.emplace_back(by_type.ColumnString(0), by_type.ColumnInt64(1));
     out.events += by_type.ColumnInt64(1);
   }));
   Statement span(db_->handle(), "SELECT min(date), max(date) FROM events");
   if (!span.ok()) return std::unexpected(span.error());
-  JH_RETURN_IF_ERROR(Rows(span, "reading the span of event dates", [&] {
+  JH_RETURN_IF_ERROR(ForEachRow(span, "reading the span of event dates", [&] {
     if (!span.IsNull(0)) out.first_event_date = ParseStoredDate(span.ColumnText(0));
     if (!span.IsNull(1)) out.last_event_date = ParseStoredDate(span.ColumnText(1));
   }));
@@ -60,7 +45,7 @@ Result<std::vector<BatchRecord>> SqliteStore::ListBatches() {
               "WHERE finished_at IS NOT NULL ORDER BY id");
   if (!s.ok()) return std::unexpected(s.error());
   std::vector<BatchRecord> out;
-  JH_RETURN_IF_ERROR(Rows(s, "listing batches", [&] {
+  JH_RETURN_IF_ERROR(ForEachRow(s, "listing batches", [&] {
     BatchRecord& b = out.emplace_back();
     b.id = s.ColumnInt64(0);
     b.info.source = s.ColumnText(1);
@@ -80,7 +65,7 @@ Result<std::vector<QuarantineRow>> SqliteStore::ListQuarantine(int64_t batch_id)
   if (!s.ok()) return std::unexpected(s.error());
   s.BindInt64(1, batch_id);
   std::vector<QuarantineRow> out;
-  JH_RETURN_IF_ERROR(Rows(s, "listing quarantine", [&] {
+  JH_RETURN_IF_ERROR(ForEachRow(s, "listing quarantine", [&] {
     QuarantineRow& r = out.emplace_back();
     r.id = s.ColumnInt64(0);
     r.batch_id = s.ColumnInt64(1);
@@ -102,7 +87,7 @@ Result<std::vector<ConflictRow>> SqliteStore::ListConflicts(int64_t batch_id) {
   if (!s.ok()) return std::unexpected(s.error());
   s.BindInt64(1, batch_id);
   std::vector<ConflictRow> out;
-  JH_RETURN_IF_ERROR(Rows(s, "listing conflicts", [&] {
+  JH_RETURN_IF_ERROR(ForEachRow(s, "listing conflicts", [&] {
     ConflictRow& r = out.emplace_back();
     r.id = s.ColumnInt64(0);
     r.batch_id = s.ColumnInt64(1);
@@ -126,7 +111,7 @@ Result<std::vector<ReviewRow>> SqliteStore::ListReviews(int64_t batch_id) {
   if (!s.ok()) return std::unexpected(s.error());
   s.BindInt64(1, batch_id);
   std::vector<ReviewRow> out;
-  JH_RETURN_IF_ERROR(Rows(s, "listing the linkage review queue", [&] {
+  JH_RETURN_IF_ERROR(ForEachRow(s, "listing the linkage review queue", [&] {
     ReviewRow& r = out.emplace_back();
     r.id = s.ColumnInt64(0);
     r.batch_id = s.ColumnInt64(1);

@@ -54,18 +54,6 @@ Result<int64_t> CachedInt(Db& db, const char* sql, std::string_view what) {
   return std::unexpected(SqliteError(db.handle(), rc, what));
 }
 
-// Runs `s` (already bound) to the end, calling `row` on each row.
-template <typename Fn>
-Status ForEachRow(Statement& s, std::string_view what, Fn&& row) {
-  ScopedReset reset(s);
-  for (;;) {
-    int rc = s.Step();
-    if (rc == SQLITE_DONE) return {};
-    if (rc != SQLITE_ROW) return std::unexpected(SqliteError(s.db(), rc, what));
-    row();
-  }
-}
-
 Result<std::vector<std::string>> QueryIds(Statement& s, std::string_view what) {
   std::vector<std::string> ids;
   JH_RETURN_IF_ERROR(ForEachRow(s, what, [&] { ids.push_back(s.ColumnString(0)); }));

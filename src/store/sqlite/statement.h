@@ -6,6 +6,8 @@
 // Not thread safe: a Db and its statements are used from one thread at a time.
 #pragma once
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -83,6 +85,18 @@ class ScopedReset {
  private:
   Statement& s_;
 };
+
+// Runs `s` (already bound) to the end, calling `row` on each row; resets it after.
+template <typename Fn>
+Status ForEachRow(Statement& s, std::string_view what, Fn&& row) {
+  ScopedReset reset(s);
+  for (;;) {
+    const int rc = s.Step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return std::unexpected(SqliteError(s.db(), rc, what));
+    row();
+  }
+}
 
 class Db {
  public:
