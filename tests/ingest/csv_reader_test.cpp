@@ -10,6 +10,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ingest/read_all.h"
+
 #include "ingest/row_reader.h"
 
 namespace junheng::ingest {
@@ -18,21 +20,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-struct ReadResult {
-  std::vector<std::string> header;
-  std::vector<Row> rows;
-};
+using testing::ReadResult;
 
-ReadResult ReadAll(std::string content) {
-  auto reader = OpenCsvReaderFromString(std::move(content));
-  EXPECT_TRUE(reader.has_value()) << (reader ? "" : reader.error().message);
-  ReadResult out;
-  if (!reader) return out;
-  out.header = (*reader)->header();
-  Row row;
-  while ((*reader)->Next(row)) out.rows.push_back(row);
-  return out;
-}
+ReadResult ReadAll(std::string content) { return testing::ReadAllRows(OpenCsvReaderFromString(std::move(content))); }
 
 std::string Escape(std::string_view s) {
   std::string out;

@@ -4,27 +4,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ingest/read_all.h"
+
 namespace junheng::ingest {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-struct ReadResult {
-  std::vector<std::string> header;
-  std::vector<Row> rows;
-};
+using testing::ReadResult;
 
-ReadResult ReadAll(std::string content) {
-  auto reader = OpenJsonlReaderFromString(std::move(content));
-  EXPECT_TRUE(reader.has_value());
-  ReadResult out;
-  if (!reader) return out;
-  Row row;
-  while ((*reader)->Next(row)) out.rows.push_back(row);
-  out.header = (*reader)->header();
-  return out;
-}
+ReadResult ReadAll(std::string content) { return testing::ReadAllRows(OpenJsonlReaderFromString(std::move(content))); }
 
 TEST(JsonlReaderTest, ValuesBecomeText) {
   struct Case {
