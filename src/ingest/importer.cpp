@@ -90,6 +90,7 @@ Status Importer::Preload() {
   people_.clear();
   citizen_ids_.Clear();
   event_keys_.Clear();
+  outside_mothers_.Clear();
   JH_RETURN_IF_ERROR(store_.ForEachPerson([&](const Person& p) {
     LifeState s;
     s.birth_days = p.birth_date.days();
@@ -109,7 +110,11 @@ Status Importer::Preload() {
     if (s.needs_replay || !ComesLast(s, le) || Step(s, le, e.person_id)) s.needs_replay = true;
     if (e.type != EventType::kBirth || e.mother_id.empty()) return;
     auto m = people_.find(e.mother_id);
-    if (m == people_.end() || !m->second || !m->second->births_known) return;
+    if (m == people_.end() || !m->second) {
+      outside_mothers_.Insert(KeySet::Digest(e.mother_id));
+      return;
+    }
+    if (!m->second->births_known) return;
     if (StepBirthAsMother(*m->second, e.date, e.birth_order, e.mother_id)) m->second->births_known = false;
   }));
   complete_ = true;
@@ -122,6 +127,7 @@ void Importer::Abort() {
   people_.clear();
   citizen_ids_.Clear();
   event_keys_.Clear();
+  outside_mothers_.Clear();
   complete_ = false;
 }
 
@@ -288,7 +294,10 @@ Status Importer::CheckAgainstRegister(const Event& e, std::vector<Reason>& reaso
   }
   if (e.type != EventType::kBirth || e.mother_id.empty()) return {};
   JH_ASSIGN_OR_RETURN(mother, MotherState(e.mother_id));
-  if (mother == nullptr) return {};  // a mother outside the register: counted, not checked
+  if (mother == nullptr) {  // a mother outside the register: counted, not checked
+    outside_mothers_.Insert(KeySet::Digest(e.mother_id));
+    return {};
+  }
   mother_after = *mother;
   const Date mother_birth = Date::FromDays(mother_after.birth_days);
   if (mother_after.sex != Sex::kFemale)
@@ -369,6 +378,9 @@ Status Importer::AddPerson(const Person& incoming, const RowOrigin& origin) {
   s.birth_days = p.birth_date.days();
   s.sex = p.sex;
   s.person_hash = hash;
+  // A new person has no births in the log, unless one named her as a mother
+  // before her record came (known only when the importer knows the register).
+  s.births_known = complete_ && !outside_mothers_.MaybeContains(KeySet::Digest(p.person_id));
   people_[p.person_id] = s;
   ++report_.counts.persons_loaded;
   return {};

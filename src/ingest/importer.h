@@ -161,6 +161,7 @@ class Importer {
   bool complete_ = false;
   KeySet citizen_ids_;  // Digest(citizen_id)
   KeySet event_keys_;   // Digest(source, event_id)
+  KeySet outside_mothers_;  // Digest(mother_id) of births whose mother was not in the register
   int64_t started_ns_ = 0;
 };
 

@@ -240,3 +240,48 @@ TEST_F(RulesTest, ADeathReportedInAnotherVillageStillEndsTheLife) {
 
 }  // namespace
 }  // namespace junheng::ingest::testing
+
+namespace junheng::ingest::testing {
+namespace {
+
+// The typed path keeps what it learns across records: a mother whose record
+// arrives after a birth that named her still has that birth counted.
+TEST_F(ImportTest, AMotherWhoArrivesAfterHerChildKeepsTheBirthInHerOrder) {
+  Importer importer(*store_, Options(""));
+  ASSERT_TRUE(importer.Begin({"typed"}));
+  auto person = [](std::string id, Sex sex, std::string birth, std::string mother) {
+    Person p;
+    p.person_id = std::move(id);
+    p.name = "测试";
+    p.sex = sex;
+    p.birth_date = *Date::Parse(birth);
+    p.mother_id = std::move(mother);
+    return p;
+  };
+  auto birth = [](std::string id, std::string child, std::string date) {
+    Event e;
+    e.event_id = std::move(id);
+    e.source = "health";
+    e.type = EventType::kBirth;
+    e.date = *Date::Parse(date);
+    e.recorded_at = *ParseTimestamp(date + "T12:00:00+08:00");
+    e.person_id = std::move(child);
+    e.division = *DivisionCode::Parse(kV1);
+    e.mother_id = "MOM";
+    e.birth_order = 1;
+    return e;
+  };
+  const RowOrigin origin{"typed", 1, {}};
+  ASSERT_TRUE(importer.AddPerson(person("C1", Sex::kMale, "2020-05-05", "MOM"), origin));
+  ASSERT_TRUE(importer.AddEvent(birth("b1", "C1", "2020-05-05"), origin));  // MOM not in the register yet
+  ASSERT_TRUE(importer.AddPerson(person("MOM", Sex::kFemale, "1990-01-01", ""), origin));
+  ASSERT_TRUE(importer.AddPerson(person("C2", Sex::kFemale, "2022-07-07", "MOM"), origin));
+  ASSERT_TRUE(importer.AddEvent(birth("b2", "C2", "2022-07-07"), origin));  // order 1 again
+  auto r = importer.Commit();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->counts.events_loaded, 1);
+  EXPECT_THAT(ReasonsOf(*r, "b2"), ElementsAre("birth_order.inconsistent"));
+}
+
+}  // namespace
+}  // namespace junheng::ingest::testing
