@@ -97,7 +97,7 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
       }
       const RowOrigin origin{f.path, row.line, row.raw};
       if (!row.error.empty()) {
-        auto s = Quarantine(f.kind, origin, "", {Reason{"row.malformed", "", row.error}},
+        auto s = Quarantine(f.kind, origin, {}, "", {Reason{"row.malformed", "", row.error}},
                             [&] { return row.raw; });
         if (!s) return fail(s.error());
         continue;
@@ -110,7 +110,8 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
         auto parsed = ParseEvent(fields, po);
         if (!parsed.ok()) {
           const std::string key(fields[static_cast<size_t>(Field::kEventId)]);
-          auto s = Quarantine(RecordKind::kEvent, origin, key, std::move(parsed.reasons),
+          auto s = Quarantine(RecordKind::kEvent, origin, fields[static_cast<size_t>(Field::kSource)], key,
+                              std::move(parsed.reasons),
                               [&] { return row.raw; });
           if (!s) return fail(s.error());
         } else {

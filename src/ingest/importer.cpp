@@ -143,11 +143,11 @@ Result<ImportReport> Importer::Commit() {
   return std::move(report_);
 }
 
-Status Importer::Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view key,
+Status Importer::Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view source, std::string_view key,
                             std::vector<Reason> reasons, const std::function<std::string()>& raw) {
   store::QuarantineRow row;
   row.kind = kind;
-  row.source = options_.source;
+  row.source = std::string(source.empty() ? std::string_view(options_.source) : source);
   row.file = std::string(origin.file);
   row.line = origin.line;
   row.record_key = std::string(key);
@@ -429,7 +429,7 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
   LifeState* mother = nullptr;
   LifeState person_after, mother_after;
   JH_RETURN_IF_ERROR(CheckAgainstRegister(e, reasons, person, person_after, mother, mother_after));
-  if (!reasons.empty()) return Quarantine(RecordKind::kEvent, origin, e.event_id, std::move(reasons), raw);
+  if (!reasons.empty()) return Quarantine(RecordKind::kEvent, origin, e.source, e.event_id, std::move(reasons), raw);
   JH_RETURN_IF_ERROR(batch_->AppendEvent(e, hash));
   event_keys_.Insert(key_digest);
   *person = person_after;
@@ -445,17 +445,17 @@ Status Importer::AddRow(RecordKind kind, const FieldValues& fields, const RowOri
   switch (kind) {
     case RecordKind::kDivision: {
       auto d = ParseDivision(fields);
-      if (!d.ok()) return Quarantine(kind, origin, key_of(Field::kCode), std::move(d.reasons), raw);
+      if (!d.ok()) return Quarantine(kind, origin, {}, key_of(Field::kCode), std::move(d.reasons), raw);
       return AddDivision(d.value, origin);
     }
     case RecordKind::kPerson: {
       auto p = ParsePerson(fields, po);
-      if (!p.ok()) return Quarantine(kind, origin, key_of(Field::kPersonId), std::move(p.reasons), raw);
+      if (!p.ok()) return Quarantine(kind, origin, {}, key_of(Field::kPersonId), std::move(p.reasons), raw);
       return AddPerson(p.value, origin);
     }
     case RecordKind::kEvent: {
       auto e = ParseEvent(fields, po);
-      if (!e.ok()) return Quarantine(kind, origin, key_of(Field::kEventId), std::move(e.reasons), raw);
+      if (!e.ok()) return Quarantine(kind, origin, key_of(Field::kSource), key_of(Field::kEventId), std::move(e.reasons), raw);
       return AddEvent(e.value, origin);
     }
   }

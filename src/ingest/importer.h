@@ -128,7 +128,8 @@ class Importer {
   struct Cached;
   Result<LifeState*> PersonState(std::string_view person_id);
   Result<LifeState*> MotherState(std::string_view mother_id);
-  Status Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view key,
+  // `source`: the row's own source; empty means the batch's (--source).
+  Status Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view source, std::string_view key,
                     std::vector<Reason> reasons, const std::function<std::string()>& raw);
   // Keep a conflicting or unlinked row in its table and in the report.
   Status Conflict(RecordKind kind, const RowOrigin& origin, std::string_view source, std::string_view key,

@@ -285,3 +285,22 @@ TEST_F(ImportTest, AMotherWhoArrivesAfterHerChildKeepsTheBirthInHerOrder) {
 
 }  // namespace
 }  // namespace junheng::ingest::testing
+
+namespace junheng::ingest::testing {
+namespace {
+
+TEST_F(ImportTest, AQuarantinedEventKeepsItsOwnSourceWhenNoneIsGiven) {
+  auto r = ImportText("e.csv", std::string(kEventsHeader) +
+                                   Ev{.id = "q1", .type = "move", .date = "2020-01-01", .person = "NOBODY",
+                                      .division = kV1, .source = "civil_affairs"}.Csv() +
+                                   Ev{.id = "q2", .type = "move", .date = "bad", .person = "NOBODY",
+                                      .division = kV1, .source = "health"}.Csv(),
+                       Options(""));
+  auto q = *store_->ListQuarantine(r.batch_id);
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_EQ(q[0].source, "health");         // rejected by single-record rules
+  EXPECT_EQ(q[1].source, "civil_affairs");  // rejected against the register
+}
+
+}  // namespace
+}  // namespace junheng::ingest::testing
