@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   junheng::app::AddRegisterCommands(app);
   junheng::app::AddDemoCommand(app);
   junheng::app::AddPersonsCommands(app);
+  junheng::app::AddStatsCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

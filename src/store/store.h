@@ -161,7 +161,11 @@ class Store {
 
   // Visit everything, persons by person_id and events by sequence number.
   virtual Status ForEachPerson(const std::function<void(const Person&)>& fn) = 0;
-  virtual Status ForEachEvent(const std::function<void(const StoredEvent&)>& fn) = 0;
+  Status ForEachEvent(const std::function<void(const StoredEvent&)>& fn) { return ForEachEventAfter(0, fn); }
+  // Persons in the order they were stored: the fastest full scan (no index).
+  virtual Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn) = 0;
+  // Events with seq > after_seq, by sequence number: how a reader follows the log.
+  virtual Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn) = 0;
 
   virtual Result<Summary> GetSummary() = 0;
   virtual Result<std::vector<BatchRecord>> ListBatches() = 0;

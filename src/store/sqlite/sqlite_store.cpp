@@ -180,7 +180,15 @@ Result<std::optional<EventKey>> SqliteStore::FindEvent(std::string_view source,
 
 // The visitors prepare their own statement, so `fn` may call back into the store.
 Status SqliteStore::ForEachPerson(const std::function<void(const Person&)>& fn) {
-  Statement s(db_->handle(), fmt::format("SELECT {} FROM persons ORDER BY person_id", kPersonColumns));
+  return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY person_id", kPersonColumns), fn);
+}
+
+Status SqliteStore::ForEachPersonAsStored(const std::function<void(const Person&)>& fn) {
+  return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY rowid", kPersonColumns), fn);
+}
+
+Status SqliteStore::ScanPersons(const std::string& sql, const std::function<void(const Person&)>& fn) {
+  Statement s(db_->handle(), sql);
   if (!s.ok()) return std::unexpected(s.error());
   Person person;
   return ForEachRow(s, "reading persons", [&] {
@@ -189,9 +197,11 @@ Status SqliteStore::ForEachPerson(const std::function<void(const Person&)>& fn) 
   });
 }
 
-Status SqliteStore::ForEachEvent(const std::function<void(const StoredEvent&)>& fn) {
-  Statement s(db_->handle(), fmt::format("SELECT {} FROM events ORDER BY seq", kEventColumns));
+Status SqliteStore::ForEachEventAfter(int64_t after_seq,
+                                      const std::function<void(const StoredEvent&)>& fn) {
+  Statement s(db_->handle(), fmt::format("SELECT {} FROM events WHERE seq > ? ORDER BY seq", kEventColumns));
   if (!s.ok()) return std::unexpected(s.error());
+  s.BindInt64(1, after_seq);
   StoredEvent event;
   return ForEachRow(s, "reading events", [&] {
     ReadEvent(s, event);

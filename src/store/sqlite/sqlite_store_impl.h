@@ -28,7 +28,8 @@ class SqliteStore final : public Store {
   Result<std::optional<EventKey>> FindEvent(std::string_view source,
                                             std::string_view event_id) override;
   Status ForEachPerson(const std::function<void(const Person&)>& fn) override;
-  Status ForEachEvent(const std::function<void(const StoredEvent&)>& fn) override;
+  Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn) override;
+  Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn) override;
   Result<Summary> GetSummary() override;
   Result<std::vector<BatchRecord>> ListBatches() override;
   Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id) override;
@@ -39,6 +40,7 @@ class SqliteStore final : public Store {
  private:
   friend class SqliteBatch;
   Result<std::vector<StoredEvent>> QueryEvents(const char* sql, std::string_view key);
+  Status ScanPersons(const std::string& sql, const std::function<void(const Person&)>& fn);
 
   std::unique_ptr<Db> db_;
   std::string path_;

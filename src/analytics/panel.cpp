@@ -1,0 +1,340 @@
+#include "analytics/panel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace junheng::analytics {
+namespace {
+
+// Birthdays without converting every day to a civil date: the first day of each
+// year from a table, plus the day of the year of the birth month and day. In a
+// common year, 29 February lands on day 59, which is 1 March: exactly the rule
+// of core/date.h.
+class Birthdays {
+ public:
+  static constexpr int kFirstYear = 1800, kLastYear = 2300;
+  Birthdays() {
+    for (int y = kFirstYear; y <= kLastYear; ++y) jan1_[y - kFirstYear] = DaysFromCivil(y, 1, 1);
+    const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (int leap = 0; leap < 2; ++leap) {
+      int sum = 0;
+      for (int m = 0; m < 12; ++m) {
+        before_month_[leap][m] = sum;
+        sum += days[m] + (leap && m == 1 ? 1 : 0);
+      }
+    }
+  }
+  int32_t Jan1(int year) const { return jan1_[year - kFirstYear]; }
+  // The day the person born on (month, day) has their birthday in `year`.
+  int32_t In(int year, int month, int day) const {
+    const bool leap = Jan1(year + 1) - Jan1(year) == 366;
+    return Jan1(year) + before_month_[leap][month - 1] + day - 1;
+  }
+
+ private:
+  int32_t jan1_[kLastYear - kFirstYear + 2];
+  int before_month_[2][12];
+};
+
+const Birthdays& TheBirthdays() {
+  static const Birthdays b;
+  return b;
+}
+
+struct BirthYmd {
+  int year, month, day;
+  explicit BirthYmd(int32_t days) { Date::FromDays(days).ToYmd(year, month, day); }
+};
+
+// Age in completed years on `on`, and the exact age as a real number.
+int AgeOn(const BirthYmd& b, int on_year, int32_t on) {
+  const int32_t bd = TheBirthdays().In(on_year, b.month, b.day);
+  return on_year - b.year - (on < bd ? 1 : 0);
+}
+
+// Per-query tables over the span of all periods.
+class DayTables {
+ public:
+  DayTables(std::span<const Period> periods) : first_(periods.front().from.days()) {
+    const int32_t last = periods.back().to.days();
+    period_of_.assign(last - first_, -1);
+    year_of_.resize(last - first_);
+    for (size_t p = 0; p < periods.size(); ++p) {
+      std::fill(period_of_.begin() + (periods[p].from.days() - first_),
+                period_of_.begin() + (periods[p].to.days() - first_), static_cast<int32_t>(p));
+    }
+    int year = Date::FromDays(first_).year();
+    for (int32_t d = first_; d < last; ++d) {
+      if (d >= TheBirthdays().Jan1(year + 1)) ++year;
+      year_of_[d - first_] = static_cast<int16_t>(year);
+    }
+  }
+  int32_t first() const { return first_; }
+  int32_t end() const { return first_ + static_cast<int32_t>(period_of_.size()); }
+  bool Covers(int32_t day) const { return day >= first_ && day < end(); }
+  int32_t PeriodOf(int32_t day) const { return period_of_[day - first_]; }
+  int YearOf(int32_t day) const { return year_of_[day - first_]; }
+
+ private:
+  int32_t first_;
+  std::vector<int32_t> period_of_;
+  std::vector<int16_t> year_of_;
+};
+
+// A piece of work: divisions [first, last) of one unit.
+struct Work {
+  size_t unit;
+  uint32_t first, last;
+};
+
+class Scanner {
+ public:
+  Scanner(const Snapshot& snapshot, std::span<const Period> periods, const DayTables& days,
+          Snapshot::Range unit)
+      : snap_(snapshot), periods_(periods), days_(days), unit_(unit) {}
+
+  void Scan(uint32_t first, uint32_t last, std::vector<Tally>& out) {
+    for (uint32_t d = first; d < last; ++d) {
+      const DivisionData& data = snap_.divisions()[d];
+      for (const Stay& s : data.stays) ScanStay(s, out);
+      for (const BirthRecord& b : data.births) ScanBirth(b, out);
+      for (const DeathRecord& x : data.deaths) ScanDeath(x, out);
+      for (size_t i = 0; i < data.record_dates.size(); ++i) {
+        const int32_t day = data.record_dates[i];
+        if (!days_.Covers(day) || days_.PeriodOf(day) < 0) continue;
+        auto& hist = out[days_.PeriodOf(day)].delay_days;
+        const uint16_t delay = data.record_delays[i];
+        if (hist.size() <= delay) hist.resize(delay + 1, 0);
+        ++hist[delay];
+      }
+      if (snap_.tree().all()[d].level == DivisionLevel::kVillage) ScanReporting(data, out);
+    }
+  }
+
+ private:
+  bool InUnit(uint32_t division) const { return division >= unit_.first && division < unit_.last; }
+
+  void ScanStay(const Stay& s, std::vector<Tally>& out) {
+    if (s.dead_slot) return;
+    const int sex = s.sex == Sex::kMale ? 0 : 1;
+    // Migration: the day of entry and the day of leaving.
+    if (days_.Covers(s.from) && days_.PeriodOf(s.from) >= 0) {
+      Tally& t = out[days_.PeriodOf(s.from)];
+      if (s.entry == Entry::kMoveIn) {
+        ++t.in_migrants;
+      } else if (s.entry == Entry::kMove && !InUnit(s.origin)) {
+        ++t.in_migrants;
+        if (s.origin != kNone) ++t.in_internal;
+      }
+    }
+    if ((s.exit == Exit::kMoveOut || s.exit == Exit::kMove) && days_.Covers(s.to) &&
+        days_.PeriodOf(s.to) >= 0) {
+      Tally& t = out[days_.PeriodOf(s.to)];
+      if (s.exit == Exit::kMoveOut) {
+        ++t.out_migrants;
+      } else if (!InUnit(s.next_division)) {
+        ++t.out_migrants;
+        ++t.out_internal;
+      }
+    }
+    // Exposure, period by period, split at birthdays.
+    int32_t lo = std::max(s.from, days_.first());
+    const int32_t hi = std::min(s.to, days_.end());
+    if (lo >= hi) return;
+    const BirthYmd birth(s.birth);
+    const Birthdays& bd = TheBirthdays();
+    int year = days_.YearOf(lo);
+    int age = AgeOn(birth, year, lo);
+    int32_t next_birthday = bd.In(birth.year + age + 1, birth.month, birth.day);
+    while (lo < hi) {
+      const int32_t p = days_.PeriodOf(lo);
+      if (p < 0) {  // a gap between periods: skip to the next period's start
+        ++lo;
+        while (lo < hi && days_.PeriodOf(lo) < 0) ++lo;
+        while (next_birthday <= lo) next_birthday = bd.In(birth.year + ++age + 1, birth.month, birth.day);
+        continue;
+      }
+      Tally& t = out[p];
+      const int32_t piece_end = std::min<int32_t>(hi, periods_[p].to.days());
+      if (lo == periods_[p].from.days()) ++t.population_start[sex];
+      if (piece_end == periods_[p].to.days()) ++t.population_end[sex];
+      while (lo < piece_end) {
+        const int32_t stop = std::min(piece_end, next_birthday);
+        t.person_days[sex][std::clamp(age, 0, kOpenAge)] += stop - lo;
+        lo = stop;
+        if (lo == next_birthday) next_birthday = bd.In(birth.year + ++age + 1, birth.month, birth.day);
+      }
+    }
+  }
+
+  void ScanBirth(const BirthRecord& b, std::vector<Tally>& out) {
+    if (!days_.Covers(b.date) || days_.PeriodOf(b.date) < 0) return;
+    Tally& t = out[days_.PeriodOf(b.date)];
+    ++t.births[b.sex == Sex::kMale ? 0 : 1];
+    const int order = std::min<int>(b.order, 3);
+    ++t.births_by_order[order];
+    if (b.mother == kNone) {
+      ++t.births_mother_unknown;
+      return;
+    }
+    const BirthYmd mother(snap_.birth_date(b.mother).days());
+    const int year = days_.YearOf(b.date);
+    const int age = AgeOn(mother, year, b.date);
+    ++t.births_by_mother_age[std::clamp(age, 0, kOpenAge)];
+    const Birthdays& bd = TheBirthdays();
+    const int32_t last = bd.In(mother.year + age, mother.month, mother.day);
+    const int32_t next = bd.In(mother.year + age + 1, mother.month, mother.day);
+    const double exact = age + static_cast<double>(b.date - last) / (next - last);
+    t.mother_age_sum[0] += exact;
+    ++t.mother_age_count[0];
+    if (order > 0) {
+      t.mother_age_sum[order] += exact;
+      ++t.mother_age_count[order];
+    }
+  }
+
+  void ScanDeath(const DeathRecord& x, std::vector<Tally>& out) {
+    if (!days_.Covers(x.date) || days_.PeriodOf(x.date) < 0) return;
+    Tally& t = out[days_.PeriodOf(x.date)];
+    const BirthYmd birth(x.birth);
+    const int age = std::max(0, AgeOn(birth, days_.YearOf(x.date), x.date));
+    ++t.deaths[x.sex == Sex::kMale ? 0 : 1][std::min(age, kOpenAge)];
+    if (x.date - x.birth < 28) ++t.deaths_under_28_days;
+    if (age < 1) ++t.deaths_under_1;
+    if (age < 5) ++t.deaths_under_5;
+    if (x.maternal) ++t.maternal_deaths;
+  }
+
+  void ScanReporting(const DivisionData& data, std::vector<Tally>& out) {
+    for (size_t p = 0; p < periods_.size(); ++p) {
+      const Date from = periods_[p].from, last = periods_[p].to.AddDays(-1);
+      const int32_t m0 = from.year() * 12 + from.month() - 1 - kFirstMonth;
+      const int32_t m1 = last.year() * 12 + last.month() - 1 - kFirstMonth;
+      for (int32_t m = m0; m <= m1; ++m) {
+        ++out[p].village_months;
+        const size_t word = static_cast<size_t>(m) / 64;
+        if (m >= 0 && word < data.months_received.size() &&
+            (data.months_received[word] >> (m % 64) & 1)) {
+          ++out[p].village_months_reporting;
+        }
+      }
+    }
+  }
+
+  const Snapshot& snap_;
+  std::span<const Period> periods_;
+  const DayTables& days_;
+  Snapshot::Range unit_;
+};
+
+Status CheckPeriods(std::span<const Period> periods) {
+  if (periods.empty()) return Fail(ErrorCode::kInvalidArgument, "no period was given");
+  for (size_t i = 0; i < periods.size(); ++i) {
+    if (periods[i].from >= periods[i].to) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("period {} to {} is empty", periods[i].from.ToString(),
+                              periods[i].to.ToString()));
+    }
+    if (i > 0 && periods[i].from < periods[i - 1].to) {
+      return Fail(ErrorCode::kInvalidArgument, "periods must be in date order and must not overlap");
+    }
+  }
+  if (periods.front().from.year() < Birthdays::kFirstYear + 1 ||
+      periods.back().to.year() > Birthdays::kLastYear - 1) {
+    return Fail(ErrorCode::kInvalidArgument, "periods must lie between 1801 and 2299");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Tally>> TallyPanel(const Snapshot& snapshot, const PanelQuery& query) {
+  JH_RETURN_IF_ERROR(CheckPeriods(query.periods));
+  std::vector<Snapshot::Range> ranges;
+  for (DivisionCode unit : query.units) {
+    const Snapshot::Range r = snapshot.RangeOf(unit);
+    if (r.first == r.last) {
+      return Fail(ErrorCode::kNotFound,
+                  fmt::format("division {} is not in the register's division list", unit.ToString()));
+    }
+    ranges.push_back(r);
+  }
+  const DayTables days(query.periods);
+  const size_t n_periods = query.periods.size();
+
+  // Cut the units into pieces of similar size, so that both a panel of many small
+  // units and one big unit keep every thread busy.
+  const unsigned threads =
+      std::max(1u, query.threads ? query.threads : std::thread::hardware_concurrency());
+  size_t total = 0;
+  for (const auto& r : ranges) {
+    for (uint32_t d = r.first; d < r.last; ++d) total += snapshot.divisions()[d].stays.size() + 1;
+  }
+  const size_t target = std::max<size_t>(1, total / (threads * 8));
+  std::vector<Work> work;
+  for (size_t u = 0; u < ranges.size(); ++u) {
+    uint32_t start = ranges[u].first;
+    size_t size = 0;
+    for (uint32_t d = ranges[u].first; d < ranges[u].last; ++d) {
+      size += snapshot.divisions()[d].stays.size() + 1;
+      if (size >= target || d + 1 == ranges[u].last) {
+        work.push_back({u, start, d + 1});
+        start = d + 1;
+        size = 0;
+      }
+    }
+  }
+
+  std::vector<std::vector<Tally>> partial(work.size());
+  std::atomic<size_t> next{0};
+  auto run = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < work.size();) {
+      std::vector<Tally>& out = partial[i];
+      out.resize(n_periods);
+      Scanner(snapshot, query.periods, days, ranges[work[i].unit]).Scan(work[i].first, work[i].last, out);
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < std::min<size_t>(threads, work.size()); ++t) pool.emplace_back(run);
+    run();
+  }
+
+  // Merge in work order, so that floating-point sums do not depend on timing.
+  std::vector<Tally> result(ranges.size() * n_periods);
+  for (size_t u = 0; u < ranges.size(); ++u) {
+    for (size_t p = 0; p < n_periods; ++p) result[u * n_periods + p].period = query.periods[p];
+  }
+  for (size_t i = 0; i < work.size(); ++i) {
+    for (size_t p = 0; p < n_periods; ++p) result[work[i].unit * n_periods + p].Merge(partial[i][p]);
+  }
+  return result;
+}
+
+Result<Tally> TallyOne(const Snapshot& snapshot, DivisionCode unit, const Period& period) {
+  JH_ASSIGN_OR_RETURN(std::vector<Tally> tallies, TallyPanel(snapshot, {{unit}, {period}, 1}));
+  return std::move(tallies.front());
+}
+
+Result<std::array<ByAge, kSexes>> PointPopulation(const Snapshot& snapshot, DivisionCode unit, Date on) {
+  const Snapshot::Range r = snapshot.RangeOf(unit);
+  if (r.first == r.last) {
+    return Fail(ErrorCode::kNotFound,
+                fmt::format("division {} is not in the register's division list", unit.ToString()));
+  }
+  std::array<ByAge, kSexes> out{};
+  const int year = on.year();
+  for (uint32_t d = r.first; d < r.last; ++d) {
+    for (const Stay& s : snapshot.divisions()[d].stays) {
+      if (s.from > on.days() || s.to <= on.days()) continue;
+      const int age = AgeOn(BirthYmd(s.birth), year, on.days());
+      ++out[s.sex == Sex::kMale ? 0 : 1][std::clamp(age, 0, kOpenAge)];
+    }
+  }
+  return out;
+}
+
+}  // namespace junheng::analytics

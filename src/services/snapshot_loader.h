@@ -1,0 +1,27 @@
+// services/snapshot_loader.h: feeding the analytics snapshot from the store.
+//
+// LoadSnapshot reads the divisions, every person and the whole event log into a
+// new Snapshot; CatchUp then applies what was committed since (events after the
+// snapshot's applied_seq), fetching any person the snapshot has not seen. This
+// is how a reader follows the log without rebuilding.
+#pragma once
+
+#include <functional>
+
+#include "analytics/snapshot.h"
+#include "core/error.h"
+#include "store/store.h"
+
+namespace junheng::services {
+
+struct LoadProgress {
+  // Called now and then with what has been read so far.
+  std::function<void(int64_t persons, int64_t events)> on_progress;
+};
+
+Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress& progress = {});
+
+// Applies the events committed after snapshot.applied_seq(). Returns how many.
+Result<int64_t> CatchUp(store::Store& store, analytics::Snapshot& snapshot);
+
+}  // namespace junheng::services
