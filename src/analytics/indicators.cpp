@@ -22,6 +22,13 @@ constexpr IndicatorDef kCatalog[] = {
     {"gfr", "per 1000", "一般生育率", "general fertility rate"},
     {"tfr", "children per woman", "总和生育率", "total fertility rate"},
     {"tfr_5y", "children per woman", "总和生育率（五岁组）", "total fertility rate from 5-year groups"},
+    {"asfr_15_19", "per 1000 women", "15-19岁生育率", "age-specific fertility rate 15-19"},
+    {"asfr_20_24", "per 1000 women", "20-24岁生育率", "age-specific fertility rate 20-24"},
+    {"asfr_25_29", "per 1000 women", "25-29岁生育率", "age-specific fertility rate 25-29"},
+    {"asfr_30_34", "per 1000 women", "30-34岁生育率", "age-specific fertility rate 30-34"},
+    {"asfr_35_39", "per 1000 women", "35-39岁生育率", "age-specific fertility rate 35-39"},
+    {"asfr_40_44", "per 1000 women", "40-44岁生育率", "age-specific fertility rate 40-44"},
+    {"asfr_45_49", "per 1000 women", "45-49岁生育率", "age-specific fertility rate 45-49"},
     {"births_mother_unknown", "births", "母亲不在库的出生数", "births whose mother is not in the register"},
     {"births_unplaced", "births", "未计入总和生育率的出生数", "births at ages without resident women, left out of TFR"},
     {"srb", "males per 100 females", "出生人口性别比", "sex ratio at birth"},
@@ -55,6 +62,8 @@ constexpr IndicatorDef kCatalog[] = {
     {"in_migrants", "persons", "迁入人数", "in-migrants"},
     {"out_migrants", "persons", "迁出人数", "out-migrants"},
     {"net_migration", "persons", "净迁移人数", "net migration"},
+    {"in_internal", "persons", "市内迁入人数", "in-migrants from elsewhere in the city"},
+    {"out_internal", "persons", "市内迁出人数", "out-migrants to elsewhere in the city"},
     {"in_rate", "per 1000", "迁入率", "in-migration rate"},
     {"out_rate", "per 1000", "迁出率", "out-migration rate"},
     {"net_migration_rate", "per 1000", "净迁移率", "net migration rate"},
@@ -138,7 +147,7 @@ std::vector<double> PersonYearsBoth(const Tally& t) {
   return py;
 }
 
-FertilitySummary SingleYearFertility(const Tally& t) {
+AgeSchedule SingleYearSchedule(const Tally& t) {
   AgeSchedule s;
   s.first_age = 15;
   s.width = 1;
@@ -150,27 +159,25 @@ FertilitySummary SingleYearFertility(const Tally& t) {
     s.births.push_back(births);
     s.person_years.push_back(women[x]);
   }
-  return SummarizeFertility(s);
+  return s;
 }
 
-FertilitySummary FiveYearFertility(const Tally& t) {
+AgeSchedule FiveYearSchedule(const Tally& t) {
+  const AgeSchedule single = SingleYearSchedule(t);
   AgeSchedule s;
   s.first_age = 15;
   s.width = 5;
-  const std::vector<double> women = PersonYears(t, 1);
-  for (int g = 0; g < 7; ++g) {
-    double births = 0, py = 0;
-    for (int x = 15 + 5 * g; x < 20 + 5 * g; ++x) {
-      births += t.births_by_mother_age[x];
-      py += women[x];
-    }
-    if (g == 0) for (int y = 0; y < 15; ++y) births += t.births_by_mother_age[y];
-    if (g == 6) for (int y = 50; y < kAges; ++y) births += t.births_by_mother_age[y];
-    s.births.push_back(births);
-    s.person_years.push_back(py);
+  s.births.assign(7, 0);
+  s.person_years.assign(7, 0);
+  for (size_t i = 0; i < single.births.size(); ++i) {
+    s.births[i / 5] += single.births[i];
+    s.person_years[i / 5] += single.person_years[i];
   }
-  return SummarizeFertility(s);
+  return s;
 }
+
+FertilitySummary SingleYearFertility(const Tally& t) { return SummarizeFertility(SingleYearSchedule(t)); }
+FertilitySummary FiveYearFertility(const Tally& t) { return SummarizeFertility(FiveYearSchedule(t)); }
 
 Result<std::vector<LifeTableRow>> PeriodLifeTable(const Tally& t, std::optional<Sex> sex) {
   std::vector<double> deaths(kAges), py;
@@ -212,17 +219,26 @@ std::vector<Value> ComputeIndicators(const Tally& t) {
   v.push_back(Ratio(births - deaths, person_years, 1000));                       // ngr = cbr − cdr
   v.push_back(Ratio(births, SumAges(py_f, 15, 49), 1000));                       // gfr
   const FertilitySummary single = SingleYearFertility(t);
-  const FertilitySummary five = FiveYearFertility(t);
+  const FertilitySummary five = SummarizeFertility(FiveYearSchedule(t));
   const bool any_women = SumAges(py_f, 15, 49) > 0;
-  v.push_back({any_women ? std::optional(single.tfr) : std::nullopt, single.births_used, std::nullopt});
-  v.push_back({any_women ? std::optional(five.tfr) : std::nullopt, five.births_used, std::nullopt});
+  // TFR is a sum of rates, not one ratio: beside it the births it used and the
+  // women's person-years at 15–49.
+  const double women = SumAges(py_f, 15, 49);
+  v.push_back({any_women ? std::optional(single.tfr) : std::nullopt, single.births_used, women});
+  v.push_back({any_women ? std::optional(five.tfr) : std::nullopt, five.births_used, women});
+  const AgeSchedule groups = FiveYearSchedule(t);
+  for (size_t g = 0; g < groups.births.size(); ++g) {
+    v.push_back(Ratio(groups.births[g], groups.person_years[g], 1000));
+  }
   v.push_back(Count(static_cast<double>(t.births_mother_unknown)));
   v.push_back(Count(single.births_unplaced));
   const double male = static_cast<double>(t.births[0]), female = static_cast<double>(t.births[1]);
   v.push_back(Ratio(male, female, 100));                                          // srb
-  const auto srb_ci = SexRatioInterval(male, female);
-  v.push_back(Plain(srb_ci ? std::optional(srb_ci->lo) : std::nullopt));
-  v.push_back(Plain(srb_ci ? std::optional(srb_ci->hi) : std::nullopt));
+  // The interval exists only with births of both sexes: with no girls the upper
+  // end is infinite, and no value is better than "inf".
+  const auto srb_ci = female > 0 ? SexRatioInterval(male, female) : std::nullopt;
+  v.push_back({srb_ci ? std::optional(srb_ci->lo) : std::nullopt, male, female});
+  v.push_back({srb_ci ? std::optional(srb_ci->hi) : std::nullopt, male, female});
   const double known_order = births - static_cast<double>(t.births_by_order[0]);
   for (int order = 1; order <= 3; ++order) {
     v.push_back(Ratio(static_cast<double>(t.births_by_order[order]), known_order, 100));
@@ -258,6 +274,8 @@ std::vector<Value> ComputeIndicators(const Tally& t) {
   v.push_back(Count(in));
   v.push_back(Count(out));
   v.push_back(Count(in - out));
+  v.push_back(Count(static_cast<double>(t.in_internal)));
+  v.push_back(Count(static_cast<double>(t.out_internal)));
   v.push_back(Ratio(in, person_years, 1000));
   v.push_back(Ratio(out, person_years, 1000));
   v.push_back(Ratio(in - out, person_years, 1000));

@@ -50,10 +50,14 @@ std::vector<Value> ComputeIndicators(const Tally& tally);
 std::vector<double> PersonYears(const Tally& tally, int sex);
 std::vector<double> PersonYearsBoth(const Tally& tally);
 
-// Age-specific fertility over single ages 15..49 (births to mothers under 15 at
-// 15, over 49 at 49; births whose mother is not in the register are left out).
+// Births by the mother's single year of age 15..49 (mothers under 15 counted at
+// 15, over 49 at 49; births whose mother is not in the register are left out)
+// and the resident women's person-years at each age.
+AgeSchedule SingleYearSchedule(const Tally& tally);
+// The same in 5-year groups 15–19 … 45–49.
+AgeSchedule FiveYearSchedule(const Tally& tally);
+// Age-specific fertility and TFR from those (TFR = width × Σ ASFR).
 FertilitySummary SingleYearFertility(const Tally& tally);
-// The same from 5-year groups 15–19 … 45–49 (TFR = 5 × Σ ASFR).
 FertilitySummary FiveYearFertility(const Tally& tally);
 
 // The period life table by single years to 100+ (analytics/life_table.h for the

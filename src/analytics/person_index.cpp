@@ -1,6 +1,13 @@
 #include "analytics/person_index.h"
 
 namespace junheng::analytics {
+namespace {
+
+constexpr uint64_t kTagMask = 0xffffffff00000000ull;
+
+uint32_t IndexIn(uint64_t slot) { return static_cast<uint32_t>(slot) - 1; }
+
+}  // namespace
 
 uint64_t PersonIndex::Hash(std::string_view id) {
   // FNV-1a, then a 64-bit finaliser so that ids differing only in their last
@@ -19,14 +26,20 @@ void PersonIndex::Reserve(size_t persons, size_t id_bytes) {
   size_t want = 16;
   while (want * 7 < persons * 10) want *= 2;
   if (want > table_.size()) {
-    table_.assign(want, kMissing);
+    table_.assign(want, 0);
     const uint64_t mask = want - 1;
     for (uint32_t i = 0; i + 1 < offsets_.size(); ++i) {
-      uint64_t slot = Hash(IdOf(i)) & mask;
-      while (table_[slot] != kMissing) slot = (slot + 1) & mask;
-      table_[slot] = i;
+      const uint64_t h = Hash(IdOf(i));
+      uint64_t slot = h & mask;
+      while (table_[slot] != 0) slot = (slot + 1) & mask;
+      table_[slot] = (h & kTagMask) | (uint64_t{i} + 1);
     }
   }
+}
+
+void PersonIndex::ShrinkToFit() {
+  arena_.shrink_to_fit();
+  offsets_.shrink_to_fit();
 }
 
 void PersonIndex::Grow() { Reserve(size() * 2 + 16, arena_.size()); }
@@ -34,12 +47,13 @@ void PersonIndex::Grow() { Reserve(size() * 2 + 16, arena_.size()); }
 bool PersonIndex::Add(std::string_view id) {
   if ((size() + 1) * 10 > table_.size() * 7) Grow();
   const uint64_t mask = table_.size() - 1;
-  uint64_t slot = Hash(id) & mask;
-  while (table_[slot] != kMissing) {
-    if (IdOf(table_[slot]) == id) return false;
+  const uint64_t h = Hash(id);
+  uint64_t slot = h & mask;
+  while (table_[slot] != 0) {
+    if ((table_[slot] & kTagMask) == (h & kTagMask) && IdOf(IndexIn(table_[slot])) == id) return false;
     slot = (slot + 1) & mask;
   }
-  table_[slot] = static_cast<uint32_t>(size());
+  table_[slot] = (h & kTagMask) | (uint64_t{size()} + 1);
   arena_.append(id);
   offsets_.push_back(static_cast<uint32_t>(arena_.size()));
   return true;
@@ -48,10 +62,11 @@ bool PersonIndex::Add(std::string_view id) {
 uint32_t PersonIndex::Find(std::string_view id) const {
   if (table_.empty()) return kMissing;
   const uint64_t mask = table_.size() - 1;
-  uint64_t slot = Hash(id) & mask;
-  while (table_[slot] != kMissing) {
-    if (IdOf(table_[slot]) == id) return table_[slot];
-    slot = (slot + 1) & mask;
+  const uint64_t h = Hash(id);
+  for (uint64_t slot = h & mask; table_[slot] != 0; slot = (slot + 1) & mask) {
+    if ((table_[slot] & kTagMask) == (h & kTagMask) && IdOf(IndexIn(table_[slot])) == id) {
+      return IndexIn(table_[slot]);
+    }
   }
   return kMissing;
 }

@@ -1,10 +1,12 @@
 // analytics/person_index.h: person_id → dense person index, exact and compact.
 //
 // The ids are kept once, end to end in one character arena, and an
-// open-addressing table of 32-bit indices (linear probing, load ≤ 0.7) finds
-// them; a probe compares the id text itself, so there are no false matches. On
-// the demo city this is about 22 bytes per person, against ~70 for an
-// std::unordered_map<std::string, uint32_t>.
+// open-addressing table (linear probing, load ≤ 0.7) finds them. A slot holds the
+// index and 32 bits of the id's hash, so a probe reads the arena only when the
+// hash bits match; the id text is then compared, so there are no false matches.
+// On the demo city this is about 27 bytes per person, against ~70 for an
+// std::unordered_map<std::string, uint32_t>, and a lookup costs about two cache
+// misses instead of one per probe.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +29,10 @@ class PersonIndex {
   }
   size_t size() const { return offsets_.size() - 1; }
   void Reserve(size_t persons, size_t id_bytes);
+  void ShrinkToFit();
   size_t bytes() const {
     return arena_.capacity() + offsets_.capacity() * sizeof(uint32_t) +
-           table_.capacity() * sizeof(uint32_t);
+           table_.capacity() * sizeof(uint64_t);
   }
 
  private:
@@ -38,7 +41,8 @@ class PersonIndex {
 
   std::string arena_;
   std::vector<uint32_t> offsets_{0};  // the arena stays under 4 GiB  // id i is arena_[offsets_[i], offsets_[i+1])
-  std::vector<uint32_t> table_;       // power-of-two size; kMissing = empty slot
+  // Power-of-two size; a slot is (hash >> 32) << 32 | (index + 1), 0 when empty.
+  std::vector<uint64_t> table_;
 };
 
 }  // namespace junheng::analytics

@@ -43,8 +43,8 @@ bool IsResidence(EventType t) {
 // commits possible lives, but their records may arrive in any order; the replay
 // is defined for every order: an entry while resident moves the person, and an
 // exit while not resident is kept as an empty stay with Entry::kUnknown.
-std::vector<Stay> Replay(const std::vector<Step>& steps, const Stay& person) {
-  std::vector<Stay> out;
+void Replay(const std::vector<Step>& steps, const Stay& person, std::vector<Stay>& out) {
+  out.clear();
   bool resident = false;
   for (const Step& s : steps) {
     const bool entering = IsEntry(s.type) || s.type == EventType::kMove;
@@ -74,7 +74,6 @@ std::vector<Stay> Replay(const std::vector<Step>& steps, const Stay& person) {
       resident = false;
     }
   }
-  return out;
 }
 
 }  // namespace
@@ -139,8 +138,17 @@ Status Snapshot::AddPerson(const Person& person) {
   return {};
 }
 
+uint32_t Snapshot::FindWithHint(std::string_view person_id) {
+  // Logs often hold runs of events for consecutive persons (a census load, a
+  // department's file sorted by person): try the one after the last found first.
+  if (hint_ + 1 < ids_.size() && ids_.IdOf(hint_ + 1) == person_id) return ++hint_;
+  const uint32_t found = ids_.Find(person_id);
+  if (found != PersonIndex::kMissing) hint_ = found;
+  return found;
+}
+
 Status Snapshot::Apply(const Event& event) {
-  const uint32_t person = ids_.Find(event.person_id);
+  const uint32_t person = FindWithHint(event.person_id);
   if (person == PersonIndex::kMissing) {
     return Fail(ErrorCode::kNotFound,
                 fmt::format("event {} refers to person {}, who is not in the snapshot",
@@ -193,6 +201,30 @@ void Snapshot::AddRecord(uint32_t division, const Event& event) {
   d.months_received[word] |= uint64_t{1} << (month % 64);
 }
 
+void Snapshot::Reserve(size_t persons, size_t id_bytes) {
+  ids_.Reserve(persons, id_bytes);
+  sex_.reserve(persons);
+  birth_.reserve(persons);
+  mother_.reserve(persons);
+  first_stay_.reserve(persons);
+}
+
+void Snapshot::ShrinkToFit() {
+  ids_.ShrinkToFit();
+  sex_.shrink_to_fit();
+  birth_.shrink_to_fit();
+  mother_.shrink_to_fit();
+  first_stay_.shrink_to_fit();
+  for (DivisionData& d : data_) {
+    d.stays.shrink_to_fit();
+    d.free_slots.shrink_to_fit();
+    d.births.shrink_to_fit();
+    d.deaths.shrink_to_fit();
+    d.record_dates.shrink_to_fit();
+    d.record_delays.shrink_to_fit();
+  }
+}
+
 std::vector<Stay> Snapshot::StaysOf(uint32_t person) const {
   std::vector<Stay> out;
   for (StayRef ref = first_stay_[person]; ref.division != kNone;) {
@@ -205,8 +237,13 @@ std::vector<Stay> Snapshot::StaysOf(uint32_t person) const {
 
 Status Snapshot::ApplyResidence(uint32_t person, EventType type, int32_t date, uint32_t division) {
   // The person's life so far, as steps, with the new event in its place.
-  std::vector<StayRef> old_refs;
-  std::vector<Step> steps;
+  // Scratch vectors, reused: Apply runs millions of times while loading.
+  static thread_local std::vector<StayRef> old_refs, refs;
+  static thread_local std::vector<Step> steps;
+  static thread_local std::vector<Stay> stays;
+  static thread_local std::vector<uint32_t> where;
+  old_refs.clear();
+  steps.clear();
   for (StayRef ref = first_stay_[person]; ref.division != kNone;) {
     const Stay& s = data_[ref.division].stays[ref.slot];
     old_refs.push_back(ref);
@@ -229,10 +266,10 @@ Status Snapshot::ApplyResidence(uint32_t person, EventType type, int32_t date, u
   proto.birth = birth_[person];
   proto.person = person;
   proto.sex = sex_[person];
-  std::vector<Stay> stays = Replay(steps, proto);
+  Replay(steps, proto, stays);
   // Replay left each stay's own division in next_division; origins point at the
   // previous stay's division.
-  std::vector<uint32_t> where(stays.size());
+  where.resize(stays.size());
   for (size_t i = 0; i < stays.size(); ++i) where[i] = stays[i].next_division;
   for (size_t i = 0; i < stays.size(); ++i) {
     stays[i].origin = stays[i].entry == Entry::kMove && i > 0 ? where[i - 1] : kNone;
@@ -241,7 +278,7 @@ Status Snapshot::ApplyResidence(uint32_t person, EventType type, int32_t date, u
   // Store them: a stay in the same division as the old one at that position
   // overwrites it in place (the common case: a death closes the open stay);
   // the others are freed and stored anew.
-  std::vector<StayRef> refs(stays.size());
+  refs.assign(stays.size(), StayRef{});
   for (size_t i = 0; i < stays.size(); ++i) {
     if (i < old_refs.size() && old_refs[i].division == where[i]) {
       refs[i] = old_refs[i];

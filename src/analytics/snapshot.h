@@ -116,6 +116,11 @@ class Snapshot {
   // division is unknown (the snapshot is then unchanged).
   Status Apply(const Event& event);
 
+  // Room for this many persons (and bytes of person_id text), to load without regrowing.
+  void Reserve(size_t persons, size_t id_bytes);
+  // Returns the spare capacity of every column; call after a bulk load.
+  void ShrinkToFit();
+
   // The log position of the last event the caller applied; kept for the caller.
   int64_t applied_seq() const { return applied_seq_; }
   void set_applied_seq(int64_t seq) { applied_seq_ = seq; }
@@ -136,6 +141,7 @@ class Snapshot {
   Date birth_date(uint32_t person) const { return Date::FromDays(birth_[person]); }
   uint32_t mother(uint32_t person) const { return mother_[person]; }
   uint32_t FindPerson(std::string_view person_id) const { return ids_.Find(person_id); }
+  std::string_view person_id(uint32_t person) const { return ids_.IdOf(person); }
   // The person's stays in date order.
   std::vector<Stay> StaysOf(uint32_t person) const;
 
@@ -148,6 +154,7 @@ class Snapshot {
 
  private:
   struct StayRef { uint32_t division = kNone, slot = kNone; };
+  uint32_t FindWithHint(std::string_view person_id);
   Status ApplyResidence(uint32_t person, EventType type, int32_t date, uint32_t division);
   StayRef StoreStay(uint32_t division, const Stay& stay);
   void FreeStay(StayRef ref);
@@ -167,6 +174,7 @@ class Snapshot {
   std::unordered_map<std::string, std::vector<StayRef>> pending_mothers_;
   std::unordered_map<std::string, std::vector<uint32_t>> pending_person_mothers_;
   int64_t applied_seq_ = 0;
+  uint32_t hint_ = 0;  // the person the last Apply was about
 };
 
 }  // namespace junheng::analytics

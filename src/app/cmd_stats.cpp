@@ -121,6 +121,17 @@ void RunLifeTable(const StatsArgs& a) {
   Write(services::LifeTableCsv(OrDie(std::move(table))), a.out);
 }
 
+void RunFertility(const StatsArgs& a) {
+  Require(a.db, "--db");
+  Require(a.division, "--division");
+  Require(a.from, "--from");
+  Require(a.to, "--to");
+  const analytics::Snapshot snapshot = Load(a.db);
+  auto table = services::ComputeFertilityTable(snapshot, ParseDivisionArg(a.division),
+                                               ParseDateArg(a.from, "--from"), ParseDateArg(a.to, "--to"));
+  Write(services::FertilityCsv(OrDie(std::move(table))), a.out);
+}
+
 void AddCommon(CLI::App* cmd, StatsArgs& a) {
   cmd->add_option("--db", a.db, "the register (SQLite file)");
   cmd->add_option("--division", a.division, "12-digit division code (city, county, township or village)");
@@ -132,7 +143,7 @@ void AddCommon(CLI::App* cmd, StatsArgs& a) {
 }  // namespace
 
 void AddStatsCommands(CLI::App& app) {
-  static StatsArgs stats_args, pyramid_args, lifetable_args;
+  static StatsArgs stats_args, pyramid_args, lifetable_args, fertility_args;
   static bool sub_ran = false;
   CLI::App* stats = app.add_subcommand(
       "stats", "Indicators (spec/indicators.md) for a division and period, as CSV or JSON");
@@ -157,6 +168,14 @@ void AddStatsCommands(CLI::App& app) {
   lifetable->callback([] {
     sub_ran = true;
     RunLifeTable(lifetable_args);
+  });
+
+  CLI::App* fertility =
+      stats->add_subcommand("fertility", "Age-specific fertility by single year of the mother's age (CSV)");
+  AddCommon(fertility, fertility_args);
+  fertility->callback([] {
+    sub_ran = true;
+    RunFertility(fertility_args);
   });
 
   stats->callback([] {

@@ -10,7 +10,7 @@ namespace junheng::app {
 void AddRegisterCommands(CLI::App& app);  // init, import, check, backup, summary
 void AddDemoCommand(CLI::App& app);       // demo
 void AddPersonsCommands(CLI::App& app);   // persons show
-void AddStatsCommands(CLI::App& app);     // stats, stats pyramid, stats lifetable
+void AddStatsCommands(CLI::App& app);     // stats, stats pyramid, lifetable, fertility
 
 // The register's summary as printed by `junheng summary` and after `junheng demo`.
 std::string FormatRegisterSummary(const store::Summary& s);

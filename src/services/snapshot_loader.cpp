@@ -1,5 +1,11 @@
 #include "services/snapshot_loader.h"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
 #include <fmt/format.h>
 
 namespace junheng::services {
@@ -21,28 +27,100 @@ Status ApplyStored(store::Store& store, analytics::Snapshot& snapshot, const sto
   return {};
 }
 
+// A chunk of records on its way from the reading thread to the applying one.
+struct Chunk {
+  std::vector<Person> persons;
+  std::vector<store::StoredEvent> events;
+};
+constexpr size_t kChunk = 4096;
+
+// A bounded queue: the reader waits when the applier is kMaxChunks behind.
+class ChunkQueue {
+ public:
+  void Push(Chunk chunk) {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return chunks_.size() < kMaxChunks; });
+    chunks_.push_back(std::move(chunk));
+    ready_.notify_one();
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    ready_.notify_one();
+  }
+  // The next chunk, or nullopt once closed and empty.
+  std::optional<Chunk> Pop() {
+    std::unique_lock lock(mu_);
+    ready_.wait(lock, [&] { return !chunks_.empty() || closed_; });
+    if (chunks_.empty()) return std::nullopt;
+    Chunk c = std::move(chunks_.front());
+    chunks_.pop_front();
+    room_.notify_one();
+    return c;
+  }
+
+ private:
+  static constexpr size_t kMaxChunks = 8;
+  std::mutex mu_;
+  std::condition_variable ready_, room_;
+  std::deque<Chunk> chunks_;
+  bool closed_ = false;
+};
+
 }  // namespace
 
 Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress& progress) {
   JH_ASSIGN_OR_RETURN(std::vector<Division> divisions, store.LoadDivisions());
   JH_ASSIGN_OR_RETURN(DivisionTree tree, DivisionTree::Build(std::move(divisions)));
   analytics::Snapshot snapshot(std::move(tree));
+  JH_ASSIGN_OR_RETURN(store::Summary summary, store.GetSummary());
+  snapshot.Reserve(static_cast<size_t>(summary.persons), static_cast<size_t>(summary.persons) * 12);
+  // Two threads: this one reads the store (SQLite decodes the rows) while the
+  // other applies them to the snapshot; they hand over chunks of records.
+  ChunkQueue queue;
   int64_t persons = 0, events = 0;
-  Status failed;
-  JH_RETURN_IF_ERROR(store.ForEachPersonAsStored([&](const Person& p) {
-    if (!failed) return;
-    failed = snapshot.AddPerson(p);
-    if (++persons % 500000 == 0 && progress.on_progress) progress.on_progress(persons, events);
-  }));
-  JH_RETURN_IF_ERROR(failed);
-  JH_RETURN_IF_ERROR(store.ForEachEventAfter(0, [&](const store::StoredEvent& se) {
-    if (!failed) return;
-    failed = snapshot.Apply(se.event);
-    snapshot.set_applied_seq(se.seq);
-    if (++events % 500000 == 0 && progress.on_progress) progress.on_progress(persons, events);
-  }));
-  JH_RETURN_IF_ERROR(failed);
+  Status applied;
+  std::jthread applier([&] {
+    while (std::optional<Chunk> chunk = queue.Pop()) {
+      if (!applied) continue;  // drain after a failure so that the reader never blocks
+      for (const Person& p : chunk->persons) {
+        if (applied = snapshot.AddPerson(p); !applied) break;
+      }
+      for (const store::StoredEvent& se : chunk->events) {
+        if (applied = snapshot.Apply(se.event); !applied) break;
+        snapshot.set_applied_seq(se.seq);
+      }
+      const int64_t before = persons + events;
+      persons += static_cast<int64_t>(chunk->persons.size());
+      events += static_cast<int64_t>(chunk->events.size());
+      if (progress.on_progress && before / 500000 != (persons + events) / 500000) {
+        progress.on_progress(persons, events);
+      }
+    }
+  });
+  Chunk chunk;
+  auto hand_over = [&] {
+    queue.Push(std::move(chunk));
+    chunk = Chunk{};
+  };
+  Status read = store.ForEachPersonAsStored([&](const Person& p) {
+    chunk.persons.push_back(p);
+    if (chunk.persons.size() == kChunk) hand_over();
+  }, store::Detail::kVitals);
+  if (read) {
+    hand_over();
+    read = store.ForEachEventAfter(0, [&](const store::StoredEvent& se) {
+      chunk.events.push_back(se);
+      if (chunk.events.size() == kChunk) hand_over();
+    }, store::Detail::kVitals);
+  }
+  hand_over();
+  queue.Close();
+  applier.join();
+  JH_RETURN_IF_ERROR(read);
+  JH_RETURN_IF_ERROR(applied);
   if (progress.on_progress) progress.on_progress(persons, events);
+  snapshot.ShrinkToFit();
   return snapshot;
 }
 
@@ -53,7 +131,7 @@ Result<int64_t> CatchUp(store::Store& store, analytics::Snapshot& snapshot) {
     if (!failed) return;
     failed = ApplyStored(store, snapshot, se);
     ++applied;
-  }));
+  }, store::Detail::kVitals));
   JH_RETURN_IF_ERROR(failed);
   return applied;
 }

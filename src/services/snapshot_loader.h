@@ -15,10 +15,12 @@
 namespace junheng::services {
 
 struct LoadProgress {
-  // Called now and then with what has been read so far.
+  // Called now and then, from the applying thread, with what has been loaded so far.
   std::function<void(int64_t persons, int64_t events)> on_progress;
 };
 
+// Reading the store and applying to the snapshot overlap on two threads; `store`
+// is used only by the calling thread.
 Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress& progress = {});
 
 // Applies the events committed after snapshot.applied_seq(). Returns how many.

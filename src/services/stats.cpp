@@ -163,6 +163,29 @@ std::string PyramidCsv(const std::vector<PyramidRow>& rows) {
   return out;
 }
 
+Result<std::vector<FertilityRow>> ComputeFertilityTable(const analytics::Snapshot& snapshot, DivisionCode division,
+                                                        Date from, Date to) {
+  if (from >= to) return Fail(ErrorCode::kInvalidArgument, "the period is empty: --from must be before --to");
+  JH_ASSIGN_OR_RETURN(analytics::Tally t, analytics::TallyOne(snapshot, division, {from, to}));
+  const analytics::AgeSchedule schedule = analytics::SingleYearSchedule(t);
+  const analytics::FertilitySummary f = analytics::SummarizeFertility(schedule);
+  std::vector<FertilityRow> rows;
+  for (size_t i = 0; i < schedule.births.size(); ++i) {
+    rows.push_back({schedule.first_age + static_cast<int>(i), schedule.births[i], schedule.person_years[i],
+                    f.asfr[i] ? std::optional(*f.asfr[i] * 1000) : std::nullopt});
+  }
+  return rows;
+}
+
+std::string FertilityCsv(const std::vector<FertilityRow>& rows) {
+  std::string out = "age,births,women_person_years,asfr_per_1000\n";
+  for (const FertilityRow& r : rows) {
+    out += fmt::format("{},{},{},{}\n", r.age, FormatNumber(r.births), FormatNumber(r.women_person_years),
+                       r.asfr_per_1000 ? FormatNumber(*r.asfr_per_1000) : "");
+  }
+  return out;
+}
+
 Result<std::vector<analytics::LifeTableRow>> ComputeLifeTable(const analytics::Snapshot& snapshot,
                                                               DivisionCode division, Date from, Date to,
                                                               std::optional<Sex> sex) {

@@ -59,6 +59,13 @@ Result<std::vector<analytics::LifeTableRow>> ComputeLifeTable(const analytics::S
                                                               std::optional<Sex> sex);
 std::string LifeTableCsv(const std::vector<analytics::LifeTableRow>& rows);
 
+// Age-specific fertility of one division over [from, to) by single year of the
+// mother's age, 15..49 (mothers under 15 counted at 15, over 49 at 49).
+struct FertilityRow { int age; double births, women_person_years; std::optional<double> asfr_per_1000; };
+Result<std::vector<FertilityRow>> ComputeFertilityTable(const analytics::Snapshot& snapshot, DivisionCode division,
+                                                        Date from, Date to);
+std::string FertilityCsv(const std::vector<FertilityRow>& rows);
+
 // Numbers as people read them: integers without decimals, others with up to six.
 std::string FormatNumber(double x);
 

@@ -119,6 +119,13 @@ struct Summary {
   std::optional<Date> first_event_date, last_event_date;
 };
 
+// How much of a record a full scan reads. kVitals is what demography needs and
+// is read about twice as fast: a person's person_id, sex, birth_date and
+// mother_id; an event's seq, event_id, type, date, recorded_at, person_id,
+// division, mother_id, birth_order, plurality and maternal. Every other field is
+// left empty (0 for numbers, -1 for maternal when not given).
+enum class Detail { kFull, kVitals };
+
 // One import batch: one transaction. Destroying it without Commit rolls back.
 class Batch {
  public:
@@ -163,9 +170,10 @@ class Store {
   virtual Status ForEachPerson(const std::function<void(const Person&)>& fn) = 0;
   Status ForEachEvent(const std::function<void(const StoredEvent&)>& fn) { return ForEachEventAfter(0, fn); }
   // Persons in the order they were stored: the fastest full scan (no index).
-  virtual Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn) = 0;
+  virtual Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) = 0;
   // Events with seq > after_seq, by sequence number: how a reader follows the log.
-  virtual Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn) = 0;
+  virtual Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
+                                   Detail detail = Detail::kFull) = 0;
 
   virtual Result<Summary> GetSummary() = 0;
   virtual Result<std::vector<BatchRecord>> ListBatches() = 0;

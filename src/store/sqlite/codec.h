@@ -62,6 +62,14 @@ inline constexpr const char* kEventColumns =
     "spouse_id, cause, maternal";
 
 // Reads the current row of `s`, which selected the columns above first.
+// The same columns with NULL in place of those Detail::kVitals leaves out, so
+// that ReadPerson and ReadEvent read them unchanged and SQLite decodes less.
+inline constexpr const char* kPersonVitalColumns =
+    "person_id, NULL, NULL, sex, birth_date, NULL, NULL, mother_id, NULL, NULL, NULL, NULL, NULL";
+inline constexpr const char* kEventVitalColumns =
+    "seq, NULL, NULL, event_id, type, date, recorded_at, person_id, division, "
+    "NULL, mother_id, NULL, birth_order, plurality, NULL, NULL, NULL, NULL, maternal";
+
 void ReadPerson(const Statement& s, Person& out);
 void ReadEvent(const Statement& s, StoredEvent& out);
 

@@ -183,8 +183,10 @@ Status SqliteStore::ForEachPerson(const std::function<void(const Person&)>& fn) 
   return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY person_id", kPersonColumns), fn);
 }
 
-Status SqliteStore::ForEachPersonAsStored(const std::function<void(const Person&)>& fn) {
-  return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY rowid", kPersonColumns), fn);
+Status SqliteStore::ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) {
+  return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY rowid",
+                                 detail == Detail::kVitals ? kPersonVitalColumns : kPersonColumns),
+                     fn);
 }
 
 Status SqliteStore::ScanPersons(const std::string& sql, const std::function<void(const Person&)>& fn) {
@@ -197,9 +199,10 @@ Status SqliteStore::ScanPersons(const std::string& sql, const std::function<void
   });
 }
 
-Status SqliteStore::ForEachEventAfter(int64_t after_seq,
-                                      const std::function<void(const StoredEvent&)>& fn) {
-  Statement s(db_->handle(), fmt::format("SELECT {} FROM events WHERE seq > ? ORDER BY seq", kEventColumns));
+Status SqliteStore::ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
+                                      Detail detail) {
+  Statement s(db_->handle(), fmt::format("SELECT {} FROM events WHERE seq > ? ORDER BY seq",
+                                         detail == Detail::kVitals ? kEventVitalColumns : kEventColumns));
   if (!s.ok()) return std::unexpected(s.error());
   s.BindInt64(1, after_seq);
   StoredEvent event;

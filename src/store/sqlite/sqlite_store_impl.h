@@ -28,8 +28,9 @@ class SqliteStore final : public Store {
   Result<std::optional<EventKey>> FindEvent(std::string_view source,
                                             std::string_view event_id) override;
   Status ForEachPerson(const std::function<void(const Person&)>& fn) override;
-  Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn) override;
-  Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn) override;
+  Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) override;
+  Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
+                           Detail detail) override;
   Result<Summary> GetSummary() override;
   Result<std::vector<BatchRecord>> ListBatches() override;
   Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id) override;
