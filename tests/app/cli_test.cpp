@@ -36,6 +36,14 @@ CommandRun Junheng(const std::string& args) {
   return r;
 }
 
+// A number as junheng prints it: up to six decimals, trailing zeros dropped.
+std::string FormatLike(double x) {
+  std::string s = fmt::format("{:.6f}", x);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -54,7 +62,8 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, EveryCommandHasHelp) {
-  for (const char* cmd : {"", "init", "import", "demo", "check", "backup", "summary", "persons", "persons show"}) {
+  for (const char* cmd : {"", "init", "import", "demo", "check", "backup", "summary", "persons", "persons show",
+                          "stats", "stats pyramid", "stats lifetable", "stats fertility"}) {
     CommandRun r = Junheng(fmt::format("{} --help", cmd));
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_THAT(r.out, HasSubstr("Usage:")) << cmd;
@@ -174,3 +183,126 @@ TEST_F(CliTest, BackupIsACompleteCopy) {
 }
 
 }  // namespace
+
+namespace {
+
+// Lines of a CSV text.
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
+// A register small enough to work out by hand: two women and a man in one village of
+// 尧都区, one birth and one death in 2021.
+class StatsCliTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    db_ = Path("r.db");
+    ASSERT_EQ(Junheng("init --db " + db_).exit_code, 0);
+    const std::string persons = Write("p.csv",
+                                      "person_id,name,sex,birth_date,mother_id\n"
+                                      "W1,王芳,2,1995-01-20,\n"
+                                      "W2,李娜,2,1990-06-15,\n"
+                                      "M1,张伟,1,1960-03-10,\n"
+                                      "C1,王小明,1,2021-09-10,W1\n");
+    const std::string events = Write("e.csv",
+                                     "event_id,type,date,recorded_at,person_id,division,mother_id,birth_order\n"
+                                     "e1,enumerate,2020-01-01,2020-01-05,W1,141002001001,,\n"
+                                     "e2,enumerate,2020-01-01,2020-01-05,W2,141002001001,,\n"
+                                     "e3,enumerate,2020-01-01,2020-01-05,M1,141002001001,,\n"
+                                     "e4,birth,2021-09-10,2021-09-20,C1,141002001001,W1,1\n"
+                                     "e5,death,2021-03-10,2021-03-12,M1,141002001001,,\n");
+    CommandRun r = Junheng(fmt::format("import --db {} --source manual {} {}", db_, persons, events));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+  }
+  std::string db_;
+};
+
+TEST_F(StatsCliTest, CsvHasTheNamedColumnsAndHandWorkedValues) {
+  CommandRun r = Junheng(fmt::format(
+      "stats --db {} --division 141002000000 --from 2021-01-01 --to 2022-01-01 "
+      "--indicators population_avg,births,deaths,cbr,srb,srb_lo,imr,tfr",
+      db_));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[0], "division,name,from,to,population_avg,births,deaths,cbr,srb,srb_lo,imr,tfr");
+  // Person-days: W1 365, W2 365, M1 68 (to 9 March), C1 113 (from 10 September) = 911.
+  // CBR = 1 / (911/365) × 1000; no girls born, so no sex ratio; TFR = 1 birth at 26
+  // over W1's 346 days aged 26 (from her birthday, 20 January) = 365/346.
+  EXPECT_EQ(lines[1], fmt::format("141002000000,尧都区,2021-01-01,2022-01-01,{},1,1,{},,,0,{}",
+                                  FormatLike(911.0 / 365), FormatLike(1 / (911.0 / 365) * 1000),
+                                  FormatLike(365.0 / 346)));
+}
+
+TEST_F(StatsCliTest, ChildrenAndMonthsGiveOneRowEach) {
+  CommandRun r = Junheng(fmt::format(
+      "stats --db {} --division 141000000000 --children --from 2021-01-01 --to 2021-04-01 --by month "
+      "--indicators births,deaths",
+      db_));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto lines = Lines(r.out);
+  EXPECT_EQ(lines.size(), 1u + 17 * 3);  // 17 counties × 3 months
+  EXPECT_THAT(r.out, HasSubstr("141002000000,尧都区,2021-03-01,2021-04-01,0,1\n"));
+  EXPECT_THAT(r.out, HasSubstr("141082000000,霍州市,2021-01-01,2021-02-01,0,0\n"));
+}
+
+TEST_F(StatsCliTest, JsonCarriesNumeratorAndDenominatorAndNullForNoValue) {
+  CommandRun r = Junheng(fmt::format(
+      "stats --db {} --division 141002001001 --from 2021-01-01 --to 2022-01-01 --format json --indicators cbr,srb",
+      db_));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("\"numerator\": 1.0"));
+  EXPECT_THAT(r.out, HasSubstr("\"srb\": {\n"));
+  EXPECT_THAT(r.out, HasSubstr("\"value\": null"));
+  EXPECT_THAT(r.out, HasSubstr("\"zh\": \"出生率\""));
+}
+
+TEST_F(StatsCliTest, PyramidFertilityAndLifeTable) {
+  CommandRun pyramid = Junheng(fmt::format("stats pyramid --db {} --division 141002000000 --on 2021-12-31", db_));
+  ASSERT_EQ(pyramid.exit_code, 0) << pyramid.out;
+  EXPECT_THAT(pyramid.out, HasSubstr("age,male,female\n0,1,0\n"));
+  EXPECT_THAT(pyramid.out, HasSubstr("\n26,0,1\n"));  // W1
+  EXPECT_THAT(pyramid.out, HasSubstr("\n31,0,1\n"));  // W2
+  EXPECT_THAT(pyramid.out, HasSubstr("\n100+,0,0\n"));
+  CommandRun fertility = Junheng(fmt::format(
+      "stats fertility --db {} --division 141002000000 --from 2021-01-01 --to 2022-01-01", db_));
+  ASSERT_EQ(fertility.exit_code, 0) << fertility.out;
+  EXPECT_THAT(fertility.out, HasSubstr(fmt::format("\n26,1,{},{}\n", FormatLike(346.0 / 365),
+                                                   FormatLike(365.0 / 346 * 1000))));
+  EXPECT_THAT(fertility.out, HasSubstr("\n20,0,0,\n"));  // no women aged 20: no rate
+  // Three people cannot make a life table: one sentence saying why.
+  CommandRun lifetable = Junheng(fmt::format(
+      "stats lifetable --db {} --division 141002000000 --from 2021-01-01 --to 2022-01-01", db_));
+  EXPECT_NE(lifetable.exit_code, 0);
+  EXPECT_THAT(lifetable.out, HasSubstr("junheng: "));
+  EXPECT_EQ(std::count(lifetable.out.begin(), lifetable.out.end(), '\n'), 1) << lifetable.out;
+}
+
+TEST_F(StatsCliTest, BadArgumentsSayWhatIsWrong) {
+  const std::string base = "stats --db " + db_;
+  struct Case {
+    std::string args, message;
+  };
+  const Case cases[] = {
+      {base + " --from 2021-01-01 --to 2022-01-01", "--division is required"},
+      {base + " --division 141002000000 --from 2021-01-01 --to 2021-01-01", "the period is empty"},
+      {base + " --division 141002000000 --from 2021-13-01 --to 2022-01-01", "--from must be a date"},
+      {base + " --division 149999000000 --from 2021-01-01 --to 2022-01-01", "is not in the register"},
+      {base + " --division 141002000000 --from 2021-01-01 --to 2022-01-01 --by week", "--by must be"},
+      {base + " --division 141002000000 --from 2021-01-01 --to 2022-01-01 --indicators tfr,xyz",
+       "no indicator named 'xyz'"},
+      {base + " --division 141002001001 --children --from 2021-01-01 --to 2022-01-01", "has no child divisions"},
+  };
+  for (const Case& c : cases) {
+    CommandRun r = Junheng(c.args);
+    EXPECT_NE(r.exit_code, 0) << c.args;
+    EXPECT_THAT(r.out, HasSubstr(c.message)) << c.args;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  }
+}
