@@ -97,9 +97,23 @@ class Scanner {
       : snap_(snapshot), periods_(periods), days_(days), unit_(unit) {}
 
   void Scan(uint32_t first, uint32_t last, std::vector<Tally>& out) {
+    // Stays that span the whole query and begin with no migration (most of the
+    // population: present before the first day and still there after the last)
+    // add days that depend only on birth date and sex. They are counted by birth
+    // date here and their days computed once per birth date at the end.
+    const int32_t birth0 = snap_.first_birth().days();
+    spanning_[0].assign(snap_.last_birth() - snap_.first_birth() + 1, 0);
+    spanning_[1].assign(spanning_[0].size(), 0);
     for (uint32_t d = first; d < last; ++d) {
       const DivisionData& data = snap_.divisions()[d];
-      for (const Stay& s : data.stays) ScanStay(s, out);
+      for (const Stay& s : data.stays) {
+        if (s.from <= days_.first() && s.to >= days_.end() &&
+            (s.from < days_.first() || (s.entry != Entry::kMoveIn && s.entry != Entry::kMove))) {
+          ++spanning_[s.sex == Sex::kMale ? 0 : 1][s.birth - birth0];
+        } else {
+          ScanStay(s, out);
+        }
+      }
       for (const BirthRecord& b : data.births) ScanBirth(b, out);
       for (const DeathRecord& x : data.deaths) ScanDeath(x, out);
       for (size_t i = 0; i < data.record_dates.size(); ++i) {
@@ -111,6 +125,12 @@ class Scanner {
         ++hist[delay];
       }
       if (snap_.tree().all()[d].level == DivisionLevel::kVillage) ScanReporting(data, out);
+    }
+    for (int sex = 0; sex < kSexes; ++sex) {
+      for (size_t b = 0; b < spanning_[sex].size(); ++b) {
+        if (spanning_[sex][b] == 0) continue;
+        AddDays(sex, birth0 + static_cast<int32_t>(b), days_.first(), days_.end(), spanning_[sex][b], out);
+      }
     }
   }
 
@@ -140,11 +160,14 @@ class Scanner {
         ++t.out_internal;
       }
     }
-    // Exposure, period by period, split at birthdays.
-    int32_t lo = std::max(s.from, days_.first());
-    const int32_t hi = std::min(s.to, days_.end());
+    AddDays(sex, s.birth, std::max(s.from, days_.first()), std::min(s.to, days_.end()), 1, out);
+  }
+
+  // Adds `weight` residents born on `birth_day` present over [lo, hi): days by
+  // period and age (split at birthdays), and the first- and last-day populations.
+  void AddDays(int sex, int32_t birth_day, int32_t lo, int32_t hi, int64_t weight, std::vector<Tally>& out) {
     if (lo >= hi) return;
-    const BirthYmd birth(s.birth);
+    const BirthYmd birth(birth_day);
     const Birthdays& bd = TheBirthdays();
     int year = days_.YearOf(lo);
     int age = AgeOn(birth, year, lo);
@@ -159,11 +182,11 @@ class Scanner {
       }
       Tally& t = out[p];
       const int32_t piece_end = std::min<int32_t>(hi, periods_[p].to.days());
-      if (lo == periods_[p].from.days()) ++t.population_start[sex];
-      if (piece_end == periods_[p].to.days()) ++t.population_end[sex];
+      if (lo == periods_[p].from.days()) t.population_start[sex] += weight;
+      if (piece_end == periods_[p].to.days()) t.population_end[sex] += weight;
       while (lo < piece_end) {
         const int32_t stop = std::min(piece_end, next_birthday);
-        t.person_days[sex][std::clamp(age, 0, kOpenAge)] += stop - lo;
+        t.person_days[sex][std::clamp(age, 0, kOpenAge)] += (stop - lo) * weight;
         lo = stop;
         if (lo == next_birthday) next_birthday = bd.In(birth.year + ++age + 1, birth.month, birth.day);
       }
@@ -225,6 +248,7 @@ class Scanner {
   }
 
   const Snapshot& snap_;
+  std::vector<int64_t> spanning_[kSexes];  // residents over the whole query, by birth date
   std::span<const Period> periods_;
   const DayTables& days_;
   Snapshot::Range unit_;

@@ -112,6 +112,8 @@ Status Snapshot::AddPerson(const Person& person) {
   const uint32_t index = static_cast<uint32_t>(sex_.size());
   sex_.push_back(person.sex);
   birth_.push_back(person.birth_date.days());
+  if (index == 0 || person.birth_date.days() < first_birth_) first_birth_ = person.birth_date.days();
+  if (index == 0 || person.birth_date.days() > last_birth_) last_birth_ = person.birth_date.days();
   first_stay_.push_back({});
   uint32_t mother = kNone;
   if (!person.mother_id.empty()) {
@@ -147,8 +149,9 @@ uint32_t Snapshot::FindWithHint(std::string_view person_id) {
   return found;
 }
 
-Status Snapshot::Apply(const Event& event) {
-  const uint32_t person = FindWithHint(event.person_id);
+Status Snapshot::Apply(const Event& event) { return ApplyFor(FindWithHint(event.person_id), event); }
+
+Status Snapshot::ApplyFor(uint32_t person, const Event& event) {
   if (person == PersonIndex::kMissing) {
     return Fail(ErrorCode::kNotFound,
                 fmt::format("event {} refers to person {}, who is not in the snapshot",

@@ -137,6 +137,9 @@ class Snapshot {
   uint32_t IndexOf(DivisionCode code) const;
 
   size_t person_count() const { return sex_.size(); }
+  // The earliest and latest birth dates of the persons here (both 1970-01-01 when none).
+  Date first_birth() const { return Date::FromDays(first_birth_); }
+  Date last_birth() const { return Date::FromDays(last_birth_); }
   Sex sex(uint32_t person) const { return sex_[person]; }
   Date birth_date(uint32_t person) const { return Date::FromDays(birth_[person]); }
   uint32_t mother(uint32_t person) const { return mother_[person]; }
@@ -155,6 +158,7 @@ class Snapshot {
  private:
   struct StayRef { uint32_t division = kNone, slot = kNone; };
   uint32_t FindWithHint(std::string_view person_id);
+  Status ApplyFor(uint32_t person, const Event& event);
   Status ApplyResidence(uint32_t person, EventType type, int32_t date, uint32_t division);
   StayRef StoreStay(uint32_t division, const Stay& stay);
   void FreeStay(StayRef ref);
@@ -175,6 +179,7 @@ class Snapshot {
   std::unordered_map<std::string, std::vector<uint32_t>> pending_person_mothers_;
   int64_t applied_seq_ = 0;
   uint32_t hint_ = 0;  // the person the last Apply was about
+  int32_t first_birth_ = 0, last_birth_ = 0;
 };
 
 }  // namespace junheng::analytics

@@ -86,9 +86,10 @@ Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress
       for (const Person& p : chunk->persons) {
         if (applied = snapshot.AddPerson(p); !applied) break;
       }
-      for (const store::StoredEvent& se : chunk->events) {
-        if (applied = snapshot.Apply(se.event); !applied) break;
-        snapshot.set_applied_seq(se.seq);
+      for (size_t i = 0; applied && i < chunk->events.size(); ++i) {
+        const store::StoredEvent& se = chunk->events[i];
+        applied = snapshot.Apply(se.event);
+        if (applied) snapshot.set_applied_seq(se.seq);
       }
       const int64_t before = persons + events;
       persons += static_cast<int64_t>(chunk->persons.size());
@@ -99,16 +100,26 @@ Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress
     }
   });
   Chunk chunk;
+  bool events_phase = false;
   auto hand_over = [&] {
     queue.Push(std::move(chunk));
     chunk = Chunk{};
+    if (events_phase) {
+      chunk.events.reserve(kChunk);
+    } else {
+      chunk.persons.reserve(kChunk);
+    }
   };
+  chunk.persons.reserve(kChunk);
   Status read = store.ForEachPersonAsStored([&](const Person& p) {
     chunk.persons.push_back(p);
     if (chunk.persons.size() == kChunk) hand_over();
   }, store::Detail::kVitals);
   if (read) {
     hand_over();
+    events_phase = true;
+    chunk = Chunk{};
+    chunk.events.reserve(kChunk);
     read = store.ForEachEventAfter(0, [&](const store::StoredEvent& se) {
       chunk.events.push_back(se);
       if (chunk.events.size() == kChunk) hand_over();
