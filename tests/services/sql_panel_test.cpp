@@ -19,6 +19,7 @@
 #include "demo/demo.h"
 #include "ingest/import_fixture.h"
 #include "ingest/importer.h"
+#include "services/demo_register.h"
 #include "services/snapshot_loader.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -141,36 +142,6 @@ sqlite3* OpenReadOnly(const std::string& path) {
   return db;
 }
 
-// ---------------------------------------------------------------------------
-// A small demo city, imported as `junheng demo` does.
-// ---------------------------------------------------------------------------
-
-class ImportSink : public demo::Sink {
- public:
-  explicit ImportSink(ingest::Importer& importer) : importer_(importer) {}
-  Status OnDivisions(const std::vector<Division>&) override { return {}; }  // loaded from the file
-  Status OnPerson(const Person& p) override {
-    JH_RETURN_IF_ERROR(EnsureBatch());
-    return importer_.AddPerson(p, ingest::RowOrigin{"demo:persons", ++persons_, {}});
-  }
-  Status OnEvent(const Event& e) override {
-    JH_RETURN_IF_ERROR(EnsureBatch());
-    return importer_.AddEvent(e, ingest::RowOrigin{"demo:events", ++events_, {}});
-  }
-  Status OnBatchEnd(std::string_view) override { return {}; }
-  Result<ingest::ImportReport> Finish() { return importer_.Commit(); }
-
- private:
-  Status EnsureBatch() {
-    if (open_) return {};
-    open_ = true;
-    return importer_.Begin({"demo"});
-  }
-  ingest::Importer& importer_;
-  bool open_ = false;
-  int64_t persons_ = 0, events_ = 0;
-};
-
 class SqlPanelDemoTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -182,33 +153,7 @@ class SqlPanelDemoTest : public ::testing::Test {
     auto store = store::OpenSqliteStore(path);
     ASSERT_TRUE(store.has_value()) << store.error().message;
 
-    const Date today = D(2025, 12, 31);
-    ingest::ImportOptions options;
-    options.today = today;
-    options.now = *ParseTimestamp("2026-01-01T10:00:00+08:00");
-    {
-      ingest::ImportOptions o = options;
-      o.kind = RecordKind::kDivision;
-      ingest::Importer importer(**store, o);
-      auto r = importer.ImportFiles({std::string(JUNHENG_DATA_DIR) + "/linfen-divisions.csv"});
-      ASSERT_TRUE(r.has_value()) << r.error().message;
-      ASSERT_EQ(r->counts.rejected, 0);
-    }
-    {
-      ingest::Importer importer(**store, options);
-      ImportSink sink(importer);
-      demo::DemoOptions demo_options;
-      demo_options.scale = 0.01;
-      demo_options.seed = 1;
-      demo_options.today = today;
-      demo_options.data_dir = JUNHENG_DATA_DIR;
-      auto stats = demo::GenerateDemoCity(demo_options, sink);
-      ASSERT_TRUE(stats.has_value()) << stats.error().message;
-      auto report = sink.Finish();
-      ASSERT_TRUE(report.has_value()) << report.error().message;
-      ASSERT_EQ(report->counts.rejected + report->counts.conflicts + report->counts.review, 0);
-      ASSERT_GT(report->counts.events_loaded, 10000);
-    }
+    ASSERT_TRUE(BuildDemoRegister(**store, 0.01));
     auto snapshot = services::LoadSnapshot(**store);
     ASSERT_TRUE(snapshot.has_value()) << snapshot.error().message;
     snapshot_ = new analytics::Snapshot(std::move(*snapshot));
