@@ -96,20 +96,21 @@ class Scanner {
           Snapshot::Range unit)
       : snap_(snapshot), periods_(periods), days_(days), unit_(unit) {}
 
-  void Scan(uint32_t first, uint32_t last, std::vector<Tally>& out) {
-    // Stays that span the whole query and begin with no migration (most of the
-    // population: present before the first day and still there after the last)
-    // add days that depend only on birth date and sex. They are counted by birth
-    // date here and their days computed once per birth date at the end.
+  // Scans divisions [first, last). Stays that span the whole query and begin with
+  // no migration (most of the population: present before the first day and still
+  // there after the last) add days that depend only on birth date and sex: they
+  // are only counted here, into `spanning` (by sex, then birth date − first_birth),
+  // and AddSpanning adds their days once per birth date for the whole unit.
+  void Scan(uint32_t first, uint32_t last, std::vector<Tally>& out,
+            std::array<std::vector<int64_t>, kSexes>& spanning) {
     const int32_t birth0 = snap_.first_birth().days();
-    spanning_[0].assign(snap_.last_birth() - snap_.first_birth() + 1, 0);
-    spanning_[1].assign(spanning_[0].size(), 0);
+    for (auto& counts : spanning) counts.assign(snap_.last_birth() - snap_.first_birth() + 1, 0);
     for (uint32_t d = first; d < last; ++d) {
       const DivisionData& data = snap_.divisions()[d];
       for (const Stay& s : data.stays) {
         if (s.from <= days_.first() && s.to >= days_.end() &&
             (s.from < days_.first() || (s.entry != Entry::kMoveIn && s.entry != Entry::kMove))) {
-          ++spanning_[s.sex == Sex::kMale ? 0 : 1][s.birth - birth0];
+          ++spanning[s.sex == Sex::kMale ? 0 : 1][s.birth - birth0];
         } else {
           ScanStay(s, out);
         }
@@ -126,11 +127,13 @@ class Scanner {
       }
       if (snap_.tree().all()[d].level == DivisionLevel::kVillage) ScanReporting(data, out);
     }
-    for (int sex = 0; sex < kSexes; ++sex) {
-      for (size_t b = 0; b < spanning_[sex].size(); ++b) {
-        if (spanning_[sex][b] == 0) continue;
-        AddDays(sex, birth0 + static_cast<int32_t>(b), days_.first(), days_.end(), spanning_[sex][b], out);
-      }
+  }
+
+  // Adds the days of the residents counted in `spanning` for one sex.
+  void AddSpanning(int sex, const std::vector<int64_t>& spanning, std::vector<Tally>& out) {
+    const int32_t birth0 = snap_.first_birth().days();
+    for (size_t b = 0; b < spanning.size(); ++b) {
+      if (spanning[b] != 0) AddDays(sex, birth0 + static_cast<int32_t>(b), days_.first(), days_.end(), spanning[b], out);
     }
   }
 
@@ -248,7 +251,6 @@ class Scanner {
   }
 
   const Snapshot& snap_;
-  std::vector<int64_t> spanning_[kSexes];  // residents over the whole query, by birth date
   std::span<const Period> periods_;
   const DayTables& days_;
   Snapshot::Range unit_;
@@ -312,28 +314,50 @@ Result<std::vector<Tally>> TallyPanel(const Snapshot& snapshot, const PanelQuery
     }
   }
 
-  std::vector<std::vector<Tally>> partial(work.size());
-  std::atomic<size_t> next{0};
-  auto run = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < work.size();) {
-      std::vector<Tally>& out = partial[i];
-      out.resize(n_periods);
-      Scanner(snapshot, query.periods, days, ranges[work[i].unit]).Scan(work[i].first, work[i].last, out);
-    }
-  };
-  {
+  // Phase 1: scan the pieces. Phase 2: per unit and sex, add the days of the
+  // residents spanning the whole query, counted by birth date over all the unit's
+  // pieces, so that each birth date's days are computed once per unit.
+  std::vector<std::vector<Tally>> partial(work.size() + ranges.size() * kSexes);
+  std::vector<std::array<std::vector<int64_t>, kSexes>> spanning(work.size());
+  std::vector<std::vector<int64_t>> unit_spanning(ranges.size() * kSexes);
+  auto run_parallel = [&](size_t tasks, const auto& task) {
+    std::atomic<size_t> next{0};
+    auto run = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < tasks;) task(i);
+    };
     std::vector<std::jthread> pool;
-    for (unsigned t = 1; t < std::min<size_t>(threads, work.size()); ++t) pool.emplace_back(run);
+    for (unsigned t = 1; t < std::min<size_t>(threads, tasks); ++t) pool.emplace_back(run);
     run();
+  };
+  run_parallel(work.size(), [&](size_t i) {
+    partial[i].resize(n_periods);
+    Scanner(snapshot, query.periods, days, ranges[work[i].unit])
+        .Scan(work[i].first, work[i].last, partial[i], spanning[i]);
+  });
+  for (size_t i = 0; i < work.size(); ++i) {
+    for (int sex = 0; sex < kSexes; ++sex) {
+      std::vector<int64_t>& into = unit_spanning[work[i].unit * kSexes + sex];
+      if (into.empty()) {
+        into = std::move(spanning[i][sex]);
+      } else {
+        for (size_t b = 0; b < into.size(); ++b) into[b] += spanning[i][sex][b];
+      }
+    }
   }
+  run_parallel(unit_spanning.size(), [&](size_t k) {
+    std::vector<Tally>& out = partial[work.size() + k];
+    out.resize(n_periods);
+    Scanner(snapshot, query.periods, days, ranges[k / kSexes]).AddSpanning(k % kSexes, unit_spanning[k], out);
+  });
 
-  // Merge in work order, so that floating-point sums do not depend on timing.
+  // Merge in a fixed order, so that floating-point sums do not depend on timing.
   std::vector<Tally> result(ranges.size() * n_periods);
   for (size_t u = 0; u < ranges.size(); ++u) {
     for (size_t p = 0; p < n_periods; ++p) result[u * n_periods + p].period = query.periods[p];
   }
-  for (size_t i = 0; i < work.size(); ++i) {
-    for (size_t p = 0; p < n_periods; ++p) result[work[i].unit * n_periods + p].Merge(partial[i][p]);
+  for (size_t i = 0; i < partial.size(); ++i) {
+    const size_t unit = i < work.size() ? work[i].unit : (i - work.size()) / kSexes;
+    for (size_t p = 0; p < n_periods; ++p) result[unit * n_periods + p].Merge(partial[i][p]);
   }
   return result;
 }
