@@ -238,8 +238,66 @@ std::vector<Stay> Snapshot::StaysOf(uint32_t person) const {
   return out;
 }
 
+bool Snapshot::AppendResidence(uint32_t person, EventType type, int32_t date, uint32_t division) {
+  // The last stay, and the last step of the life it ends.
+  StayRef last;
+  for (StayRef ref = first_stay_[person]; ref.division != kNone;) {
+    last = ref;
+    const Stay& s = data_[ref.division].stays[ref.slot];
+    ref = {s.next_division, s.next_slot};
+  }
+  Stay proto;
+  proto.birth = birth_[person];
+  proto.person = person;
+  proto.sex = sex_[person];
+  proto.from = date;
+  const bool exit = IsExit(type);
+  if (last.division == kNone) {  // the first event of the person's life
+    proto.entry = exit ? Entry::kUnknown : type == EventType::kMove ? Entry::kMove : EntryOf(type);
+    if (exit) {
+      proto.to = date;
+      proto.exit = type == EventType::kDeath ? Exit::kDeath : Exit::kMoveOut;
+    }
+    const StayRef ref = StoreStay(division, proto);
+    first_stay_[person] = ref;
+    return true;
+  }
+  Stay& tail = data_[last.division].stays[last.slot];
+  const bool resident = tail.exit == Exit::kOpen;
+  const int32_t last_date = resident ? tail.from : tail.to;
+  const int last_rank = resident ? SameDayRank(TypeOf(tail.entry))
+                                 : SameDayRank(tail.exit == Exit::kDeath ? EventType::kDeath : EventType::kMoveOut);
+  if (resident && tail.entry == Entry::kUnknown) return false;  // cannot happen; let Replay decide
+  if (date < last_date || (date == last_date && SameDayRank(type) < last_rank)) return false;
+  // The event comes after everything known: the same result as Replay, without it.
+  if (exit) {
+    if (resident) {
+      tail.to = date;
+      tail.exit = type == EventType::kDeath ? Exit::kDeath : Exit::kMoveOut;
+      return true;
+    }
+    proto.entry = Entry::kUnknown;
+    proto.to = date;
+    proto.exit = type == EventType::kDeath ? Exit::kDeath : Exit::kMoveOut;
+  } else {
+    proto.entry = resident || type == EventType::kMove ? Entry::kMove : EntryOf(type);
+    if (proto.entry == Entry::kMove) proto.origin = last.division;
+    if (resident) {
+      tail.to = date;
+      tail.exit = Exit::kMove;
+    }
+  }
+  const StayRef ref = StoreStay(division, proto);  // may move `tail`'s vector: look it up again
+  Stay& previous = data_[last.division].stays[last.slot];
+  previous.next_division = ref.division;
+  previous.next_slot = ref.slot;
+  return true;
+}
+
 Status Snapshot::ApplyResidence(uint32_t person, EventType type, int32_t date, uint32_t division) {
-  // The person's life so far, as steps, with the new event in its place.
+  // Most events come after everything known of the person's life.
+  if (AppendResidence(person, type, date, division)) return {};
+  // Otherwise the person's life so far, as steps, with the new event in its place.
   // Scratch vectors, reused: Apply runs millions of times while loading.
   static thread_local std::vector<StayRef> old_refs, refs;
   static thread_local std::vector<Step> steps;

@@ -30,8 +30,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Sq
   JH_RETURN_IF_ERROR(db->Exec(
       fmt::format("PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
                   "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = OFF; "
-                  "PRAGMA cache_size = -{};",
-                  options.cache_size_kib),
+                  "PRAGMA cache_size = -{}; PRAGMA mmap_size = {};",
+                  options.cache_size_kib, options.mmap_size_bytes),
       "configuring the connection"));
   JH_RETURN_IF_ERROR(sqlite::Migrate(*db, path));
   return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(db), path));

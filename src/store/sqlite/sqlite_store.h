@@ -22,6 +22,10 @@ struct SqliteOptions {
   // pages of a large import batch in memory; tests lower it to make a batch
   // spill to the WAL before it commits.
   int64_t cache_size_kib = 262144;
+  // Reads go through a memory map of up to this many bytes instead of read()
+  // calls into the page cache: a full scan (loading the snapshot) then copies no
+  // pages. Writes are unaffected. 0 turns it off.
+  int64_t mmap_size_bytes = int64_t{16} << 30;
   // How long a write waits for another process's transaction, milliseconds.
   int busy_timeout_ms = 5000;
 };
