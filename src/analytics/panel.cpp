@@ -84,6 +84,57 @@ class DayTables {
   std::vector<int16_t> year_of_;
 };
 
+// Days lived in one period at one age (by one person, or by everyone born on
+// one day), and whether they include the period's first or last day.
+struct Piece {
+  int32_t period = 0;
+  int32_t days = 0;
+  int16_t age = 0;
+  bool starts = false, ends = false;
+};
+
+// Calls emit(Piece) for the days [lo, hi) of someone born on `birth_day`, split
+// by period and at birthdays.
+template <typename Emit>
+void ForEachPiece(const DayTables& days, std::span<const Period> periods, int32_t birth_day, int32_t lo, int32_t hi,
+                  Emit&& emit) {
+  if (lo >= hi) return;
+  const BirthYmd birth(birth_day);
+  const Birthdays& bd = TheBirthdays();
+  int age = AgeOn(birth, days.YearOf(lo), lo);
+  int32_t next_birthday = bd.In(birth.year + age + 1, birth.month, birth.day);
+  while (lo < hi) {
+    const int32_t p = days.PeriodOf(lo);
+    if (p < 0) {  // a gap between periods: skip to the next period's start
+      ++lo;
+      while (lo < hi && days.PeriodOf(lo) < 0) ++lo;
+      while (next_birthday <= lo) next_birthday = bd.In(birth.year + ++age + 1, birth.month, birth.day);
+      continue;
+    }
+    const int32_t piece_end = std::min<int32_t>(hi, periods[p].to.days());
+    Piece piece;
+    piece.period = p;
+    piece.starts = lo == periods[p].from.days();
+    while (lo < piece_end) {
+      const int32_t stop = std::min(piece_end, next_birthday);
+      piece.days = stop - lo;
+      piece.age = static_cast<int16_t>(std::clamp(age, 0, kOpenAge));
+      piece.ends = stop == periods[p].to.days();
+      emit(piece);
+      piece.starts = false;
+      lo = stop;
+      if (lo == next_birthday) next_birthday = bd.In(birth.year + ++age + 1, birth.month, birth.day);
+    }
+  }
+}
+
+// The pieces of everyone present over the whole query, by birth date: the same
+// for every unit, so computed once per panel (birth dates no unit has are skipped).
+struct Profiles {
+  std::vector<uint32_t> offsets;  // pieces of birth index b: [offsets[b], offsets[b + 1])
+  std::vector<Piece> pieces;
+};
+
 // A piece of work: divisions [first, last) of one unit.
 struct Work {
   size_t unit;
@@ -130,10 +181,18 @@ class Scanner {
   }
 
   // Adds the days of the residents counted in `spanning` for one sex.
-  void AddSpanning(int sex, const std::vector<int64_t>& spanning, std::vector<Tally>& out) {
-    const int32_t birth0 = snap_.first_birth().days();
+  static void AddSpanning(int sex, const std::vector<int64_t>& spanning, const Profiles& profiles,
+                          std::vector<Tally>& out) {
     for (size_t b = 0; b < spanning.size(); ++b) {
-      if (spanning[b] != 0) AddDays(sex, birth0 + static_cast<int32_t>(b), days_.first(), days_.end(), spanning[b], out);
+      const int64_t n = spanning[b];
+      if (n == 0) continue;
+      for (uint32_t i = profiles.offsets[b]; i < profiles.offsets[b + 1]; ++i) {
+        const Piece& piece = profiles.pieces[i];
+        Tally& t = out[piece.period];
+        t.person_days[sex][piece.age] += piece.days * n;
+        if (piece.starts) t.population_start[sex] += n;
+        if (piece.ends) t.population_end[sex] += n;
+      }
     }
   }
 
@@ -169,31 +228,12 @@ class Scanner {
   // Adds `weight` residents born on `birth_day` present over [lo, hi): days by
   // period and age (split at birthdays), and the first- and last-day populations.
   void AddDays(int sex, int32_t birth_day, int32_t lo, int32_t hi, int64_t weight, std::vector<Tally>& out) {
-    if (lo >= hi) return;
-    const BirthYmd birth(birth_day);
-    const Birthdays& bd = TheBirthdays();
-    int year = days_.YearOf(lo);
-    int age = AgeOn(birth, year, lo);
-    int32_t next_birthday = bd.In(birth.year + age + 1, birth.month, birth.day);
-    while (lo < hi) {
-      const int32_t p = days_.PeriodOf(lo);
-      if (p < 0) {  // a gap between periods: skip to the next period's start
-        ++lo;
-        while (lo < hi && days_.PeriodOf(lo) < 0) ++lo;
-        while (next_birthday <= lo) next_birthday = bd.In(birth.year + ++age + 1, birth.month, birth.day);
-        continue;
-      }
-      Tally& t = out[p];
-      const int32_t piece_end = std::min<int32_t>(hi, periods_[p].to.days());
-      if (lo == periods_[p].from.days()) t.population_start[sex] += weight;
-      if (piece_end == periods_[p].to.days()) t.population_end[sex] += weight;
-      while (lo < piece_end) {
-        const int32_t stop = std::min(piece_end, next_birthday);
-        t.person_days[sex][std::clamp(age, 0, kOpenAge)] += (stop - lo) * weight;
-        lo = stop;
-        if (lo == next_birthday) next_birthday = bd.In(birth.year + ++age + 1, birth.month, birth.day);
-      }
-    }
+    ForEachPiece(days_, periods_, birth_day, lo, hi, [&](const Piece& piece) {
+      Tally& t = out[piece.period];
+      t.person_days[sex][piece.age] += piece.days * weight;
+      if (piece.starts) t.population_start[sex] += weight;
+      if (piece.ends) t.population_end[sex] += weight;
+    });
   }
 
   void ScanBirth(const BirthRecord& b, std::vector<Tally>& out) {
@@ -344,10 +384,35 @@ Result<std::vector<Tally>> TallyPanel(const Snapshot& snapshot, const PanelQuery
       }
     }
   }
+  // Each birth date's pieces once for the panel, then every unit adds them × its count.
+  const size_t n_births = snapshot.last_birth() - snapshot.first_birth() + 1;
+  std::vector<uint8_t> present(n_births, 0);
+  for (const auto& counts : unit_spanning) {
+    for (size_t b = 0; b < counts.size(); ++b) present[b] |= counts[b] != 0;
+  }
+  constexpr size_t kBirthsPerTask = 4096;
+  std::vector<std::vector<std::pair<uint32_t, Piece>>> chunks((n_births + kBirthsPerTask - 1) / kBirthsPerTask);
+  run_parallel(chunks.size(), [&](size_t c) {
+    for (size_t b = c * kBirthsPerTask; b < std::min(n_births, (c + 1) * kBirthsPerTask); ++b) {
+      if (!present[b]) continue;
+      ForEachPiece(days, query.periods, snapshot.first_birth().days() + static_cast<int32_t>(b), days.first(),
+                   days.end(), [&](const Piece& piece) { chunks[c].push_back({static_cast<uint32_t>(b), piece}); });
+    }
+  });
+  Profiles profiles;
+  profiles.offsets.assign(n_births + 1, 0);
+  for (const auto& chunk : chunks) {
+    for (const auto& [b, piece] : chunk) ++profiles.offsets[b + 1];
+  }
+  for (size_t b = 0; b < n_births; ++b) profiles.offsets[b + 1] += profiles.offsets[b];
+  profiles.pieces.reserve(profiles.offsets.back());
+  for (const auto& chunk : chunks) {
+    for (const auto& [b, piece] : chunk) profiles.pieces.push_back(piece);  // chunks are in birth order
+  }
   run_parallel(unit_spanning.size(), [&](size_t k) {
     std::vector<Tally>& out = partial[work.size() + k];
     out.resize(n_periods);
-    Scanner(snapshot, query.periods, days, ranges[k / kSexes]).AddSpanning(k % kSexes, unit_spanning[k], out);
+    if (!unit_spanning[k].empty()) Scanner::AddSpanning(k % kSexes, unit_spanning[k], profiles, out);
   });
 
   // Merge in a fixed order, so that floating-point sums do not depend on timing.

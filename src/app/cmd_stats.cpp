@@ -116,9 +116,9 @@ void RunLifeTable(const StatsArgs& a) {
   else if (a.sex == "f" || a.sex == "female") sex = Sex::kFemale;
   else if (a.sex != "both") throw CommandError(fmt::format("--sex must be m, f or both, not '{}'", a.sex));
   const analytics::Snapshot snapshot = Load(a.db);
-  auto table = services::ComputeLifeTable(snapshot, ParseDivisionArg(a.division), ParseDateArg(a.from, "--from"),
-                                          ParseDateArg(a.to, "--to"), sex);
-  Write(services::LifeTableCsv(OrDie(std::move(table))), a.out);
+  const std::vector<analytics::LifeTableRow> rows = OrDie(services::ComputeLifeTable(
+      snapshot, ParseDivisionArg(a.division), ParseDateArg(a.from, "--from"), ParseDateArg(a.to, "--to"), sex));
+  Write(services::LifeTableCsv(rows), a.out);
 }
 
 void RunFertility(const StatsArgs& a) {
@@ -127,9 +127,9 @@ void RunFertility(const StatsArgs& a) {
   Require(a.from, "--from");
   Require(a.to, "--to");
   const analytics::Snapshot snapshot = Load(a.db);
-  auto table = services::ComputeFertilityTable(snapshot, ParseDivisionArg(a.division),
-                                               ParseDateArg(a.from, "--from"), ParseDateArg(a.to, "--to"));
-  Write(services::FertilityCsv(OrDie(std::move(table))), a.out);
+  const std::vector<services::FertilityRow> rows = OrDie(services::ComputeFertilityTable(
+      snapshot, ParseDivisionArg(a.division), ParseDateArg(a.from, "--from"), ParseDateArg(a.to, "--to")));
+  Write(services::FertilityCsv(rows), a.out);
 }
 
 void AddCommon(CLI::App* cmd, StatsArgs& a) {
