@@ -158,12 +158,13 @@ class Scanner {
     for (auto& counts : spanning) counts.assign(snap_.last_birth() - snap_.first_birth() + 1, 0);
     for (uint32_t d = first; d < last; ++d) {
       const DivisionData& data = snap_.divisions()[d];
-      for (const Stay& s : data.stays) {
+      for (size_t i = 0; i < data.stays.size(); ++i) {
+        const StayCore& s = data.stays[i];
         if (s.from <= days_.first() && s.to >= days_.end() &&
             (s.from < days_.first() || (s.entry != Entry::kMoveIn && s.entry != Entry::kMove))) {
           ++spanning[s.sex == Sex::kMale ? 0 : 1][s.birth - birth0];
         } else {
-          ScanStay(s, out);
+          ScanStay(s, data.stay_links[i], out);
         }
       }
       for (const BirthRecord& b : data.births) ScanBirth(b, out);
@@ -199,7 +200,8 @@ class Scanner {
  private:
   bool InUnit(uint32_t division) const { return division >= unit_.first && division < unit_.last; }
 
-  void ScanStay(const Stay& s, std::vector<Tally>& out) {
+  // `links` is read only for moves.
+  void ScanStay(const StayCore& s, const StayLinks& links, std::vector<Tally>& out) {
     if (s.dead_slot) return;
     const int sex = s.sex == Sex::kMale ? 0 : 1;
     // Migration: the day of entry and the day of leaving.
@@ -207,9 +209,9 @@ class Scanner {
       Tally& t = out[days_.PeriodOf(s.from)];
       if (s.entry == Entry::kMoveIn) {
         ++t.in_migrants;
-      } else if (s.entry == Entry::kMove && !InUnit(s.origin)) {
+      } else if (s.entry == Entry::kMove && !InUnit(links.origin)) {
         ++t.in_migrants;
-        if (s.origin != kNone) ++t.in_internal;
+        if (links.origin != kNone) ++t.in_internal;
       }
     }
     if ((s.exit == Exit::kMoveOut || s.exit == Exit::kMove) && days_.Covers(s.to) &&
@@ -217,7 +219,7 @@ class Scanner {
       Tally& t = out[days_.PeriodOf(s.to)];
       if (s.exit == Exit::kMoveOut) {
         ++t.out_migrants;
-      } else if (!InUnit(s.next_division)) {
+      } else if (!InUnit(links.next_division)) {
         ++t.out_migrants;
         ++t.out_internal;
       }
@@ -441,7 +443,7 @@ Result<std::array<ByAge, kSexes>> PointPopulation(const Snapshot& snapshot, Divi
   std::array<ByAge, kSexes> out{};
   const int year = on.year();
   for (uint32_t d = r.first; d < r.last; ++d) {
-    for (const Stay& s : snapshot.divisions()[d].stays) {
+    for (const StayCore& s : snapshot.divisions()[d].stays) {
       if (s.from > on.days() || s.to <= on.days()) continue;
       const int age = AgeOn(BirthYmd(s.birth), year, on.days());
       ++out[s.sex == Sex::kMale ? 0 : 1][std::clamp(age, 0, kOpenAge)];

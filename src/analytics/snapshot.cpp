@@ -220,6 +220,7 @@ void Snapshot::ShrinkToFit() {
   first_stay_.shrink_to_fit();
   for (DivisionData& d : data_) {
     d.stays.shrink_to_fit();
+    d.stay_links.shrink_to_fit();
     d.free_slots.shrink_to_fit();
     d.births.shrink_to_fit();
     d.deaths.shrink_to_fit();
@@ -231,7 +232,7 @@ void Snapshot::ShrinkToFit() {
 std::vector<Stay> Snapshot::StaysOf(uint32_t person) const {
   std::vector<Stay> out;
   for (StayRef ref = first_stay_[person]; ref.division != kNone;) {
-    const Stay& s = data_[ref.division].stays[ref.slot];
+    const Stay s = data_[ref.division].stay(ref.slot);
     out.push_back(s);
     ref = {s.next_division, s.next_slot};
   }
@@ -243,8 +244,8 @@ bool Snapshot::AppendResidence(uint32_t person, EventType type, int32_t date, ui
   StayRef last;
   for (StayRef ref = first_stay_[person]; ref.division != kNone;) {
     last = ref;
-    const Stay& s = data_[ref.division].stays[ref.slot];
-    ref = {s.next_division, s.next_slot};
+    const StayLinks& l = data_[ref.division].stay_links[ref.slot];
+    ref = {l.next_division, l.next_slot};
   }
   Stay proto;
   proto.birth = birth_[person];
@@ -262,7 +263,7 @@ bool Snapshot::AppendResidence(uint32_t person, EventType type, int32_t date, ui
     first_stay_[person] = ref;
     return true;
   }
-  Stay& tail = data_[last.division].stays[last.slot];
+  StayCore& tail = data_[last.division].stays[last.slot];
   const bool resident = tail.exit == Exit::kOpen;
   const int32_t last_date = resident ? tail.from : tail.to;
   const int last_rank = resident ? SameDayRank(TypeOf(tail.entry))
@@ -288,7 +289,7 @@ bool Snapshot::AppendResidence(uint32_t person, EventType type, int32_t date, ui
     }
   }
   const StayRef ref = StoreStay(division, proto);  // may move `tail`'s vector: look it up again
-  Stay& previous = data_[last.division].stays[last.slot];
+  StayLinks& previous = data_[last.division].stay_links[last.slot];
   previous.next_division = ref.division;
   previous.next_slot = ref.slot;
   return true;
@@ -306,7 +307,7 @@ Status Snapshot::ApplyResidence(uint32_t person, EventType type, int32_t date, u
   old_refs.clear();
   steps.clear();
   for (StayRef ref = first_stay_[person]; ref.division != kNone;) {
-    const Stay& s = data_[ref.division].stays[ref.slot];
+    const Stay s = data_[ref.division].stay(ref.slot);
     old_refs.push_back(ref);
     if (s.entry != Entry::kUnknown) {
       steps.push_back({s.from, SameDayRank(TypeOf(s.entry)), TypeOf(s.entry), ref.division});
@@ -353,7 +354,7 @@ Status Snapshot::ApplyResidence(uint32_t person, EventType type, int32_t date, u
     const StayRef next = i + 1 < stays.size() ? refs[i + 1] : StayRef{};
     stays[i].next_division = next.division;
     stays[i].next_slot = next.slot;
-    data_[refs[i].division].stays[refs[i].slot] = stays[i];
+    data_[refs[i].division].set_stay(refs[i].slot, stays[i]);
   }
   first_stay_[person] = stays.empty() ? StayRef{} : refs[0];
   return {};
@@ -364,18 +365,17 @@ Snapshot::StayRef Snapshot::StoreStay(uint32_t division, const Stay& stay) {
   if (!d.free_slots.empty()) {
     const uint32_t slot = d.free_slots.back();
     d.free_slots.pop_back();
-    d.stays[slot] = stay;
+    d.set_stay(slot, stay);
     return {division, slot};
   }
-  d.stays.push_back(stay);
-  return {division, static_cast<uint32_t>(d.stays.size() - 1)};
+  return {division, d.add_stay(stay)};
 }
 
 void Snapshot::FreeStay(StayRef ref) {
-  Stay& s = data_[ref.division].stays[ref.slot];
-  s = Stay{};
+  Stay s;
   s.from = s.to = 0;  // empty: scans add nothing for it
   s.dead_slot = true;
+  data_[ref.division].set_stay(ref.slot, s);
   data_[ref.division].free_slots.push_back(ref.slot);
 }
 
@@ -391,7 +391,8 @@ Snapshot::Counts Snapshot::GetCounts() const {
     c.births += d.births.size();
     c.deaths += d.deaths.size();
     c.records += d.record_dates.size();
-    c.bytes += d.stays.capacity() * sizeof(Stay) + d.free_slots.capacity() * sizeof(uint32_t) +
+    c.bytes += d.stays.capacity() * sizeof(StayCore) + d.stay_links.capacity() * sizeof(StayLinks) +
+               d.free_slots.capacity() * sizeof(uint32_t) +
                d.births.capacity() * sizeof(BirthRecord) + d.deaths.capacity() * sizeof(DeathRecord) +
                d.record_dates.capacity() * sizeof(int32_t) +
                d.record_delays.capacity() * sizeof(uint16_t) +

@@ -1,7 +1,7 @@
 // analytics/snapshot.h: the register as a read model in memory. Start here.
 //
 // The Snapshot holds, for every person, sex, birth date and mother, and for every
-// division the stays of residents there (a stay is a residence interval
+// division the stays of residents there (in two columns, StayCore and StayLinks) (a stay is a residence interval
 // [from, to) in one division, with how it began and ended), the births and deaths
 // registered there and the dates and delays of every record received. Divisions
 // are stored in code order, and codes are hierarchical, so every city, county,
@@ -82,9 +82,40 @@ struct DeathRecord {
   bool maternal = false;
 };
 
+// A Stay is stored in two columns: what a scan reads for every stay (16 bytes)
+// and the links it reads only for moves, so that a scan streams half the memory.
+struct StayCore {
+  int32_t from = 0, to = kOpenEnd, birth = 0;
+  Sex sex = Sex::kUnknown;
+  Entry entry = Entry::kEnumerate;
+  Exit exit = Exit::kOpen;
+  bool dead_slot = false;
+};
+static_assert(sizeof(StayCore) == 16);
+struct StayLinks {
+  uint32_t person = kNone, next_division = kNone, next_slot = kNone, origin = kNone;
+};
+
 // Everything the snapshot keeps for one division, in columns.
 struct DivisionData {
-  std::vector<Stay> stays;
+  std::vector<StayCore> stays;       // slot i: stays[i] with stay_links[i]
+  std::vector<StayLinks> stay_links;
+  Stay stay(uint32_t slot) const {
+    const StayCore& c = stays[slot];
+    const StayLinks& l = stay_links[slot];
+    return {c.from, c.to, c.birth, l.person, l.next_division, l.next_slot, l.origin, c.sex, c.entry, c.exit,
+            c.dead_slot};
+  }
+  void set_stay(uint32_t slot, const Stay& s) {
+    stays[slot] = {s.from, s.to, s.birth, s.sex, s.entry, s.exit, s.dead_slot};
+    stay_links[slot] = {s.person, s.next_division, s.next_slot, s.origin};
+  }
+  uint32_t add_stay(const Stay& s) {
+    stays.emplace_back();
+    stay_links.emplace_back();
+    set_stay(static_cast<uint32_t>(stays.size() - 1), s);
+    return static_cast<uint32_t>(stays.size() - 1);
+  }
   std::vector<uint32_t> free_slots;  // dead stays, reused before the vector grows
   std::vector<BirthRecord> births;
   std::vector<DeathRecord> deaths;
