@@ -7,8 +7,8 @@
 // AppendEvent >= 300,000 items/s, InsertPerson >= 200,000 items/s.
 //
 // The machine is shared, so compare changes by instructions, not seconds:
-//   valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*BM_AppendEvents*' \
-//       ./store_bench --benchmark_filter=BM_AppendEvents
+//   valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*BM_AppendEvents*'
+//       ./store_bench --benchmark_filter=BM_AppendEvents        (one command line)
 // and divide the total by the rows (the fixture's setup is inside the toggle too,
 // so a small driver that toggles on the insert loop alone is more exact).
 // Instructions per row in the insert loop plus commit, 200,000 rows, Debian's SQLite
