@@ -27,21 +27,74 @@ Status ApplyStored(store::Store& store, analytics::Snapshot& snapshot, const sto
   return {};
 }
 
+// What the snapshot reads of a person and of an event (store::Detail::kVitals),
+// copied compactly: a whole Person or Event is ten strings, and copying them was
+// a large part of the reading thread's work.
+struct PersonVitals {
+  std::string person_id, mother_id;
+  Sex sex = Sex::kUnknown;
+  Date birth_date;
+  void From(const Person& p) {
+    person_id = p.person_id;
+    mother_id = p.mother_id;
+    sex = p.sex;
+    birth_date = p.birth_date;
+  }
+  void To(Person& p) const {
+    p.person_id = person_id;
+    p.mother_id = mother_id;
+    p.sex = sex;
+    p.birth_date = birth_date;
+  }
+};
+struct EventVitals {
+  int64_t seq = 0;
+  std::string event_id, person_id, mother_id;
+  EventType type = EventType::kEnumerate;
+  Date date;
+  Timestamp recorded_at;
+  DivisionCode division;
+  int birth_order = 0, plurality = 0;
+  int8_t maternal = -1;
+  void From(const store::StoredEvent& se) {
+    const Event& e = se.event;
+    seq = se.seq;
+    event_id = e.event_id;
+    person_id = e.person_id;
+    mother_id = e.mother_id;
+    type = e.type;
+    date = e.date;
+    recorded_at = e.recorded_at;
+    division = e.division;
+    birth_order = e.birth_order;
+    plurality = e.plurality;
+    maternal = e.maternal;
+  }
+  void To(Event& e) const {
+    e.event_id = event_id;
+    e.person_id = person_id;
+    e.mother_id = mother_id;
+    e.type = type;
+    e.date = date;
+    e.recorded_at = recorded_at;
+    e.division = division;
+    e.birth_order = birth_order;
+    e.plurality = plurality;
+    e.maternal = maternal;
+  }
+};
+
 // A chunk of records on its way from the reading thread to the applying one.
 // Records are assigned into the chunk's existing elements (which keeps their
 // strings' memory), so n_persons / n_events say how many are in use.
 struct Chunk {
-  std::vector<Person> persons;
-  std::vector<store::StoredEvent> events;
+  std::vector<PersonVitals> persons;
+  std::vector<EventVitals> events;
   size_t n_persons = 0, n_events = 0;
-  template <typename T>
-  static void Put(std::vector<T>& v, size_t& n, const T& x) {
-    if (n < v.size()) {
-      v[n] = x;
-    } else {
-      v.push_back(x);
-    }
-    ++n;
+  template <typename T, typename Record>
+  static void Put(std::vector<T>& v, size_t& n, const Record& x) {
+    if (n == v.size()) v.emplace_back();
+    v[n++].From(x);
   }
 };
 constexpr size_t kChunk = 4096;
@@ -100,21 +153,26 @@ Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress
   JH_ASSIGN_OR_RETURN(std::vector<Division> divisions, store.LoadDivisions());
   JH_ASSIGN_OR_RETURN(DivisionTree tree, DivisionTree::Build(std::move(divisions)));
   analytics::Snapshot snapshot(std::move(tree));
-  JH_ASSIGN_OR_RETURN(store::Summary summary, store.GetSummary());
-  snapshot.Reserve(static_cast<size_t>(summary.persons), static_cast<size_t>(summary.persons) * 12);
+  JH_ASSIGN_OR_RETURN(int64_t persons_bound, store.PersonsUpperBound());
+  snapshot.Reserve(static_cast<size_t>(persons_bound), static_cast<size_t>(persons_bound) * 12);
   // Two threads: this one reads the store (SQLite decodes the rows) while the
   // other applies them to the snapshot; they hand over chunks of records.
   ChunkQueue queue;
   int64_t persons = 0, events = 0;
   Status applied;
   std::jthread applier([&] {
+    Person person;
+    Event event;
     while (std::optional<Chunk> chunk = queue.Pop()) {
       if (!applied) continue;  // drain after a failure so that the reader never blocks
-      for (size_t i = 0; applied && i < chunk->n_persons; ++i) applied = snapshot.AddPerson(chunk->persons[i]);
+      for (size_t i = 0; applied && i < chunk->n_persons; ++i) {
+        chunk->persons[i].To(person);
+        applied = snapshot.AddPerson(person);
+      }
       for (size_t i = 0; applied && i < chunk->n_events; ++i) {
-        const store::StoredEvent& se = chunk->events[i];
-        applied = snapshot.Apply(se.event);
-        if (applied) snapshot.set_applied_seq(se.seq);
+        chunk->events[i].To(event);
+        applied = snapshot.Apply(event);
+        if (applied) snapshot.set_applied_seq(chunk->events[i].seq);
       }
       const int64_t before = persons + events;
       persons += static_cast<int64_t>(chunk->n_persons);

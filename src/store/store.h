@@ -175,7 +175,10 @@ class Store {
   virtual Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
                                    Detail detail = Detail::kFull) = 0;
 
+  // Counts everything: a full scan of the log, seconds on a city's register.
   virtual Result<Summary> GetSummary() = 0;
+  // At least the number of persons, in constant time (to size arrays before a load).
+  virtual Result<int64_t> PersonsUpperBound() = 0;
   virtual Result<std::vector<BatchRecord>> ListBatches() = 0;
   virtual Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id /* 0: all */) = 0;
   virtual Result<std::vector<ConflictRow>> ListConflicts(int64_t batch_id /* 0: all */) = 0;

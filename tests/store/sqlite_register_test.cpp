@@ -128,6 +128,20 @@ TEST_F(SqliteRegisterTest, PersonsRoundTripAndAreFoundByEveryKey) {
   std::vector<std::string> visited;
   ASSERT_TRUE(store_->ForEachPerson([&](const Person& p) { visited.push_back(p.person_id); }));
   EXPECT_EQ(visited, (std::vector<std::string>{"P000000007", "P000000008", "P000000009"}));
+
+  // The scan a snapshot load uses: storage order, vital fields only.
+  std::vector<Person> vitals;
+  ASSERT_TRUE(store_->ForEachPersonAsStored([&](const Person& p) { vitals.push_back(p); }, store::Detail::kVitals));
+  ASSERT_EQ(vitals.size(), 3u);
+  for (const Person& p : vitals) {
+    auto full = store_->FindPerson(p.person_id);
+    ASSERT_TRUE(full && *full);
+    EXPECT_EQ(p.sex, (*full)->sex);
+    EXPECT_EQ(p.birth_date, (*full)->birth_date);
+    EXPECT_EQ(p.mother_id, (*full)->mother_id);
+    EXPECT_TRUE(p.name.empty() && p.citizen_id.empty() && p.phone.empty()) << "not read at kVitals";
+  }
+  EXPECT_GE(*store_->PersonsUpperBound(), 3);
 }
 
 TEST_F(SqliteRegisterTest, EventsRoundTripWithEveryField) {

@@ -6,6 +6,11 @@
 
 namespace junheng::store::sqlite {
 
+Result<int64_t> SqliteStore::PersonsUpperBound() {
+  // Persons are never deleted, so the largest rowid bounds their number.
+  return db_->QueryInt("SELECT coalesce(max(rowid), 0) FROM persons", "counting persons");
+}
+
 Result<Summary> SqliteStore::GetSummary() {
   Summary out;
   JH_ASSIGN_OR_RETURN(out.divisions, db_->QueryInt("SELECT count(*) FROM divisions", "counting divisions"));

@@ -32,6 +32,7 @@ class SqliteStore final : public Store {
   Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
                            Detail detail) override;
   Result<Summary> GetSummary() override;
+  Result<int64_t> PersonsUpperBound() override;
   Result<std::vector<BatchRecord>> ListBatches() override;
   Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id) override;
   Result<std::vector<ConflictRow>> ListConflicts(int64_t batch_id) override;
