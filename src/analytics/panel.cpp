@@ -153,7 +153,7 @@ class Scanner {
   // are only counted here, into `spanning` (by sex, then birth date − first_birth),
   // and AddSpanning adds their days once per birth date for the whole unit.
   void Scan(uint32_t first, uint32_t last, std::vector<Tally>& out,
-            std::array<std::vector<int64_t>, kSexes>& spanning) {
+            std::array<std::vector<int32_t>, kSexes>& spanning) {
     const int32_t birth0 = snap_.first_birth().days();
     for (auto& counts : spanning) counts.assign(snap_.last_birth() - snap_.first_birth() + 1, 0);
     for (uint32_t d = first; d < last; ++d) {
@@ -182,7 +182,7 @@ class Scanner {
   }
 
   // Adds the days of the residents counted in `spanning` for one sex.
-  static void AddSpanning(int sex, const std::vector<int64_t>& spanning, const Profiles& profiles,
+  static void AddSpanning(int sex, const std::vector<int32_t>& spanning, const Profiles& profiles,
                           std::vector<Tally>& out) {
     for (size_t b = 0; b < spanning.size(); ++b) {
       const int64_t n = spanning[b];
@@ -360,8 +360,8 @@ Result<std::vector<Tally>> TallyPanel(const Snapshot& snapshot, const PanelQuery
   // residents spanning the whole query, counted by birth date over all the unit's
   // pieces, so that each birth date's days are computed once per unit.
   std::vector<std::vector<Tally>> partial(work.size() + ranges.size() * kSexes);
-  std::vector<std::array<std::vector<int64_t>, kSexes>> spanning(work.size());
-  std::vector<std::vector<int64_t>> unit_spanning(ranges.size() * kSexes);
+  std::vector<std::array<std::vector<int32_t>, kSexes>> spanning(work.size());
+  std::vector<std::vector<int32_t>> unit_spanning(ranges.size() * kSexes);
   auto run_parallel = [&](size_t tasks, const auto& task) {
     std::atomic<size_t> next{0};
     auto run = [&] {
@@ -378,7 +378,7 @@ Result<std::vector<Tally>> TallyPanel(const Snapshot& snapshot, const PanelQuery
   });
   for (size_t i = 0; i < work.size(); ++i) {
     for (int sex = 0; sex < kSexes; ++sex) {
-      std::vector<int64_t>& into = unit_spanning[work[i].unit * kSexes + sex];
+      std::vector<int32_t>& into = unit_spanning[work[i].unit * kSexes + sex];
       if (into.empty()) {
         into = std::move(spanning[i][sex]);
       } else {
