@@ -205,6 +205,23 @@ TEST_F(SqliteRegisterTest, EventsRoundTripWithEveryField) {
   EXPECT_EQ((*key)->person_id, "P000000002");
   EXPECT_FALSE(store_->FindEvent("health", "D-1")->has_value());
 
+  // Following the log after seq 4, as a snapshot does: only the vital fields.
+  std::vector<StoredEvent> after;
+  ASSERT_TRUE(store_->ForEachEventAfter(4, [&](const StoredEvent& e) { after.push_back(e); }, Detail::kVitals));
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].seq, 5);
+  EXPECT_EQ(after[0].event.event_id, "D-1");
+  EXPECT_EQ(after[0].event.type, EventType::kDeath);
+  EXPECT_EQ(after[0].event.date, death.date);
+  EXPECT_EQ(after[0].event.recorded_at, death.recorded_at);
+  EXPECT_EQ(after[0].event.person_id, death.person_id);
+  EXPECT_EQ(after[0].event.division, death.division);
+  EXPECT_EQ(after[0].event.maternal, 1);
+  EXPECT_EQ(after[0].event.cause, "") << "not read at kVitals";
+  EXPECT_EQ(after[0].event.source, "") << "not read at kVitals";
+  EXPECT_EQ(after[1].event.other_place, "") << "not read at kVitals";
+  EXPECT_EQ(after[1].event.maternal, 0);
+
   auto summary = store_->GetSummary();
   ASSERT_TRUE(summary.has_value());
   EXPECT_EQ(summary->events, 6);
