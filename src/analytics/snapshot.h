@@ -1,9 +1,10 @@
 // analytics/snapshot.h: the register as a read model in memory. Start here.
 //
 // The Snapshot holds, for every person, sex, birth date and mother, and for every
-// division the stays of residents there (in two columns, StayCore and StayLinks) (a stay is a residence interval
-// [from, to) in one division, with how it began and ended), the births and deaths
-// registered there and the dates and delays of every record received. Divisions
+// division the stays of residents there (a stay is a residence interval [from,
+// to) in one division, with how it began and ended; stored as two columns,
+// StayCore and StayLinks), the births and deaths registered there and the dates
+// and delays of every record received. Divisions
 // are stored in code order, and codes are hierarchical, so every city, county,
 // township or village is one contiguous range of divisions (RangeOf).
 //
