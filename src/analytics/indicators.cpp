@@ -177,7 +177,6 @@ AgeSchedule FiveYearSchedule(const Tally& t) {
 }
 
 FertilitySummary SingleYearFertility(const Tally& t) { return SummarizeFertility(SingleYearSchedule(t)); }
-FertilitySummary FiveYearFertility(const Tally& t) { return SummarizeFertility(FiveYearSchedule(t)); }
 
 Result<std::vector<LifeTableRow>> PeriodLifeTable(const Tally& t, std::optional<Sex> sex) {
   std::vector<double> deaths(kAges), py;
@@ -196,9 +195,7 @@ std::vector<Value> ComputeIndicators(const Tally& t) {
   std::vector<Value> v;
   v.reserve(std::size(kCatalog));
   const double days = t.period.days();
-  const std::vector<double> py_m = PersonYears(t, 0), py_f = PersonYears(t, 1);
-  std::vector<double> py(kAges);
-  for (int x = 0; x < kAges; ++x) py[x] = py_m[x] + py_f[x];
+  const std::vector<double> py_m = PersonYears(t, 0), py_f = PersonYears(t, 1), py = PersonYearsBoth(t);
   const double person_years = std::accumulate(py.begin(), py.end(), 0.0);
   int64_t person_days = 0;
   for (int s = 0; s < kSexes; ++s) {

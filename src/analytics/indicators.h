@@ -56,9 +56,9 @@ std::vector<double> PersonYearsBoth(const Tally& tally);
 AgeSchedule SingleYearSchedule(const Tally& tally);
 // The same in 5-year groups 15–19 … 45–49.
 AgeSchedule FiveYearSchedule(const Tally& tally);
-// Age-specific fertility and TFR from those (TFR = width × Σ ASFR).
+// Age-specific fertility and TFR from the single-year schedule (TFR = Σ ASFR);
+// SummarizeFertility(FiveYearSchedule(t)) gives the 5-year version.
 FertilitySummary SingleYearFertility(const Tally& tally);
-FertilitySummary FiveYearFertility(const Tally& tally);
 
 // The period life table by single years to 100+ (analytics/life_table.h for the
 // conventions); sex nullopt for both sexes. Fails when the unit's exposure is

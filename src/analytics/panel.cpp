@@ -49,7 +49,7 @@ struct BirthYmd {
   explicit BirthYmd(int32_t days) { Date::FromDays(days).ToYmd(year, month, day); }
 };
 
-// Age in completed years on `on`, and the exact age as a real number.
+// Age in completed years on `on` (in `on_year`); 29 February birthdays fall on 1 March.
 int AgeOn(const BirthYmd& b, int on_year, int32_t on) {
   const int32_t bd = TheBirthdays().In(on_year, b.month, b.day);
   return on_year - b.year - (on < bd ? 1 : 0);

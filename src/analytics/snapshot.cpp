@@ -149,9 +149,8 @@ uint32_t Snapshot::FindWithHint(std::string_view person_id) {
   return found;
 }
 
-Status Snapshot::Apply(const Event& event) { return ApplyFor(FindWithHint(event.person_id), event); }
-
-Status Snapshot::ApplyFor(uint32_t person, const Event& event) {
+Status Snapshot::Apply(const Event& event) {
+  const uint32_t person = FindWithHint(event.person_id);
   if (person == PersonIndex::kMissing) {
     return Fail(ErrorCode::kNotFound,
                 fmt::format("event {} refers to person {}, who is not in the snapshot",

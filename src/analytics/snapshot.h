@@ -190,7 +190,6 @@ class Snapshot {
  private:
   struct StayRef { uint32_t division = kNone, slot = kNone; };
   uint32_t FindWithHint(std::string_view person_id);
-  Status ApplyFor(uint32_t person, const Event& event);
   Status ApplyResidence(uint32_t person, EventType type, int32_t date, uint32_t division);
   // The common case of ApplyResidence, an event after the person's last one; false
   // (and nothing changed) when the event falls inside the life and needs a replay.

@@ -27,74 +27,42 @@ Status ApplyStored(store::Store& store, analytics::Snapshot& snapshot, const sto
   return {};
 }
 
-// What the snapshot reads of a person and of an event (store::Detail::kVitals),
-// copied compactly: a whole Person or Event is ten strings, and copying them was
-// a large part of the reading thread's work.
-struct PersonVitals {
-  std::string person_id, mother_id;
-  Sex sex = Sex::kUnknown;
-  Date birth_date;
-  void From(const Person& p) {
-    person_id = p.person_id;
-    mother_id = p.mother_id;
-    sex = p.sex;
-    birth_date = p.birth_date;
-  }
-  void To(Person& p) const {
-    p.person_id = person_id;
-    p.mother_id = mother_id;
-    p.sex = sex;
-    p.birth_date = birth_date;
-  }
-};
-struct EventVitals {
-  int64_t seq = 0;
-  std::string event_id, person_id, mother_id;
-  EventType type = EventType::kEnumerate;
-  Date date;
-  Timestamp recorded_at;
-  DivisionCode division;
-  int birth_order = 0, plurality = 0;
-  int8_t maternal = -1;
-  void From(const store::StoredEvent& se) {
-    const Event& e = se.event;
-    seq = se.seq;
-    event_id = e.event_id;
-    person_id = e.person_id;
-    mother_id = e.mother_id;
-    type = e.type;
-    date = e.date;
-    recorded_at = e.recorded_at;
-    division = e.division;
-    birth_order = e.birth_order;
-    plurality = e.plurality;
-    maternal = e.maternal;
-  }
-  void To(Event& e) const {
-    e.event_id = event_id;
-    e.person_id = person_id;
-    e.mother_id = mother_id;
-    e.type = type;
-    e.date = date;
-    e.recorded_at = recorded_at;
-    e.division = division;
-    e.birth_order = birth_order;
-    e.plurality = plurality;
-    e.maternal = maternal;
-  }
-};
+// Copies what the snapshot reads (store::Detail::kVitals) into a recycled
+// record: a whole Person or Event is ten strings, and copying all of them was a
+// large part of the reading thread's work.
+void CopyVitals(const Person& from, Person& to) {
+  to.person_id = from.person_id;
+  to.mother_id = from.mother_id;
+  to.sex = from.sex;
+  to.birth_date = from.birth_date;
+}
+void CopyVitals(const store::StoredEvent& from, store::StoredEvent& to) {
+  to.seq = from.seq;
+  const Event& e = from.event;
+  Event& t = to.event;
+  t.event_id = e.event_id;
+  t.person_id = e.person_id;
+  t.mother_id = e.mother_id;
+  t.type = e.type;
+  t.date = e.date;
+  t.recorded_at = e.recorded_at;
+  t.division = e.division;
+  t.birth_order = e.birth_order;
+  t.plurality = e.plurality;
+  t.maternal = e.maternal;
+}
 
 // A chunk of records on its way from the reading thread to the applying one.
-// Records are assigned into the chunk's existing elements (which keeps their
+// Records are copied into the chunk's existing elements (which keeps their
 // strings' memory), so n_persons / n_events say how many are in use.
 struct Chunk {
-  std::vector<PersonVitals> persons;
-  std::vector<EventVitals> events;
+  std::vector<Person> persons;
+  std::vector<store::StoredEvent> events;
   size_t n_persons = 0, n_events = 0;
-  template <typename T, typename Record>
-  static void Put(std::vector<T>& v, size_t& n, const Record& x) {
+  template <typename T>
+  static void Put(std::vector<T>& v, size_t& n, const T& x) {
     if (n == v.size()) v.emplace_back();
-    v[n++].From(x);
+    CopyVitals(x, v[n++]);
   }
 };
 constexpr size_t kChunk = 4096;
@@ -161,17 +129,11 @@ Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress
   int64_t persons = 0, events = 0;
   Status applied;
   std::jthread applier([&] {
-    Person person;
-    Event event;
     while (std::optional<Chunk> chunk = queue.Pop()) {
       if (!applied) continue;  // drain after a failure so that the reader never blocks
-      for (size_t i = 0; applied && i < chunk->n_persons; ++i) {
-        chunk->persons[i].To(person);
-        applied = snapshot.AddPerson(person);
-      }
+      for (size_t i = 0; applied && i < chunk->n_persons; ++i) applied = snapshot.AddPerson(chunk->persons[i]);
       for (size_t i = 0; applied && i < chunk->n_events; ++i) {
-        chunk->events[i].To(event);
-        applied = snapshot.Apply(event);
+        applied = snapshot.Apply(chunk->events[i].event);
         if (applied) snapshot.set_applied_seq(chunk->events[i].seq);
       }
       const int64_t before = persons + events;
