@@ -71,7 +71,10 @@ class DayTables {
       if (d >= TheBirthdays().Jan1(year + 1)) ++year;
       year_of_[d - first_] = static_cast<int16_t>(year);
     }
+    for (const Period& p : periods) months_.push_back({MonthNumber(p.from), MonthNumber(p.to.AddDays(-1))});
   }
+  // The calendar months a period touches, [first, last], counted from kFirstMonth.
+  std::pair<int32_t, int32_t> MonthsOf(size_t period) const { return months_[period]; }
   int32_t first() const { return first_; }
   int32_t end() const { return first_ + static_cast<int32_t>(period_of_.size()); }
   bool Covers(int32_t day) const { return day >= first_ && day < end(); }
@@ -79,6 +82,12 @@ class DayTables {
   int YearOf(int32_t day) const { return year_of_[day - first_]; }
 
  private:
+  static int32_t MonthNumber(Date d) {
+    int y, m, day;
+    d.ToYmd(y, m, day);
+    return y * 12 + m - 1 - kFirstMonth;
+  }
+  std::vector<std::pair<int32_t, int32_t>> months_;
   int32_t first_;
   std::vector<int32_t> period_of_;
   std::vector<int16_t> year_of_;
@@ -278,9 +287,7 @@ class Scanner {
 
   void ScanReporting(const DivisionData& data, std::vector<Tally>& out) {
     for (size_t p = 0; p < periods_.size(); ++p) {
-      const Date from = periods_[p].from, last = periods_[p].to.AddDays(-1);
-      const int32_t m0 = from.year() * 12 + from.month() - 1 - kFirstMonth;
-      const int32_t m1 = last.year() * 12 + last.month() - 1 - kFirstMonth;
+      const auto [m0, m1] = days_.MonthsOf(p);
       for (int32_t m = m0; m <= m1; ++m) {
         ++out[p].village_months;
         const size_t word = static_cast<size_t>(m) / 64;

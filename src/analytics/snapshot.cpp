@@ -196,7 +196,9 @@ void Snapshot::AddRecord(uint32_t division, const Event& event) {
     d.record_dates.push_back(event.date.days());
     d.record_delays.push_back(static_cast<uint16_t>(std::clamp(received - event.date, 0, 65535)));
   }
-  const int32_t month = received.year() * 12 + received.month() - 1 - kFirstMonth;
+  int year, month_of_year, day;
+  received.ToYmd(year, month_of_year, day);
+  const int32_t month = year * 12 + month_of_year - 1 - kFirstMonth;
   if (month < 0) return;
   const size_t word = static_cast<size_t>(month) / 64;
   if (d.months_received.size() <= word) d.months_received.resize(word + 1, 0);
