@@ -240,6 +240,16 @@ std::vector<Stay> Snapshot::StaysOf(uint32_t person) const {
   return out;
 }
 
+std::optional<Snapshot::Residence> Snapshot::LastResidence(uint32_t person) const {
+  std::optional<Residence> last;
+  for (StayRef ref = first_stay_[person]; ref.division != kNone;) {
+    const Stay s = data_[ref.division].stay(ref.slot);
+    last = Residence{ref.division, s};
+    ref = {s.next_division, s.next_slot};
+  }
+  return last;
+}
+
 bool Snapshot::AppendResidence(uint32_t person, EventType type, int32_t date, uint32_t division) {
   // The last stay, and the last step of the life it ends.
   StayRef last;

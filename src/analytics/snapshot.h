@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -179,6 +180,10 @@ class Snapshot {
   std::string_view person_id(uint32_t person) const { return ids_.IdOf(person); }
   // The person's stays in date order.
   std::vector<Stay> StaysOf(uint32_t person) const;
+  // Where the person lives or last lived: the division (position in tree().all())
+  // and the stay; nullopt when the person has no stay (e.g. only an exit so far).
+  struct Residence { uint32_t division = kNone; Stay stay; };
+  std::optional<Residence> LastResidence(uint32_t person) const;
 
   struct Counts {
     size_t persons = 0, stays = 0, dead_slots = 0, births = 0, deaths = 0, records = 0;

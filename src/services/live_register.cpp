@@ -1,0 +1,68 @@
+#include "services/live_register.h"
+
+#include "services/snapshot_loader.h"
+
+namespace junheng::services {
+
+Result<std::unique_ptr<LiveRegister>> LiveRegister::Start(StorePool& pool, LiveOptions options) {
+  JH_ASSIGN_OR_RETURN(auto snapshot, pool.Read([](store::Store& s) { return LoadSnapshot(s); }));
+  std::unique_ptr<LiveRegister> live(new LiveRegister(pool, std::move(snapshot), options));
+  live->follower_ = std::jthread([p = live.get()](std::stop_token stop) { p->Follow(stop); });
+  return live;
+}
+
+LiveRegister::LiveRegister(StorePool& pool, analytics::Snapshot snapshot, LiveOptions options)
+    : pool_(pool), options_(options), snapshot_(std::move(snapshot)) {}
+
+LiveRegister::~LiveRegister() {
+  follower_.request_stop();
+  wake_cv_.notify_all();
+}
+
+int64_t LiveRegister::applied_seq() const {
+  std::shared_lock lock(mutex_);
+  return snapshot_.applied_seq();
+}
+
+void LiveRegister::Notify() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    wake_ = true;
+  }
+  wake_cv_.notify_all();
+}
+
+bool LiveRegister::WaitFor(int64_t seq, std::chrono::milliseconds timeout) {
+  Notify();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(wake_mutex_);
+  while (applied_seq() < seq) {
+    if (applied_cv_.wait_until(lock, deadline) == std::cv_status::timeout) return applied_seq() >= seq;
+  }
+  return true;
+}
+
+Status LiveRegister::CatchUpOnce() {
+  // CatchUp reads the store and applies to the snapshot; readers wait only for
+  // that, which is a few events' worth of work between two polls.
+  return pool_.Read([&](store::Store& store) -> Status {
+    std::unique_lock lock(mutex_);
+    JH_RETURN_IF_ERROR(CatchUp(store, snapshot_));
+    return {};
+  });
+}
+
+void LiveRegister::Follow(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    if (!CatchUpOnce()) follow_failures_.fetch_add(1);
+    {
+      std::lock_guard lock(wake_mutex_);
+      applied_cv_.notify_all();
+    }
+    std::unique_lock lock(wake_mutex_);
+    wake_cv_.wait_for(lock, stop, options_.poll_interval, [&] { return wake_; });
+    wake_ = false;
+  }
+}
+
+}  // namespace junheng::services
