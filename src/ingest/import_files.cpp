@@ -111,8 +111,8 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
         if (!parsed.ok()) {
           const std::string key(fields[static_cast<size_t>(Field::kEventId)]);
           auto s = Quarantine(RecordKind::kEvent, origin, fields[static_cast<size_t>(Field::kSource)], key,
-                              std::move(parsed.reasons),
-                              [&] { return row.raw; });
+                              std::move(parsed.reasons), [&] { return row.raw; },
+                              fields[static_cast<size_t>(Field::kDivision)]);
           if (!s) return fail(s.error());
         } else {
           pending.push_back(PendingEvent{std::move(parsed.value), fi, row.line, row.raw});

@@ -144,8 +144,10 @@ Result<ImportReport> Importer::Commit() {
 }
 
 Status Importer::Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view source, std::string_view key,
-                            std::vector<Reason> reasons, const std::function<std::string()>& raw) {
+                            std::vector<Reason> reasons, const std::function<std::string()>& raw,
+                            std::string_view division) {
   store::QuarantineRow row;
+  if (DivisionCode::Parse(division)) row.division = std::string(division);
   row.kind = kind;
   row.source = std::string(source.empty() ? std::string_view(options_.source) : source);
   row.file = std::string(origin.file);
@@ -429,7 +431,10 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
   LifeState* mother = nullptr;
   LifeState person_after, mother_after;
   JH_RETURN_IF_ERROR(CheckAgainstRegister(e, reasons, person, person_after, mother, mother_after));
-  if (!reasons.empty()) return Quarantine(RecordKind::kEvent, origin, e.source, e.event_id, std::move(reasons), raw);
+  if (!reasons.empty()) {
+    return Quarantine(RecordKind::kEvent, origin, e.source, e.event_id, std::move(reasons), raw,
+                      e.division.empty() ? std::string() : e.division.ToString());
+  }
   JH_RETURN_IF_ERROR(batch_->AppendEvent(e, hash));
   event_keys_.Insert(key_digest);
   *person = person_after;
@@ -450,12 +455,16 @@ Status Importer::AddRow(RecordKind kind, const FieldValues& fields, const RowOri
     }
     case RecordKind::kPerson: {
       auto p = ParsePerson(fields, po);
-      if (!p.ok()) return Quarantine(kind, origin, {}, key_of(Field::kPersonId), std::move(p.reasons), raw);
+      if (!p.ok())
+        return Quarantine(kind, origin, {}, key_of(Field::kPersonId), std::move(p.reasons), raw,
+                          key_of(Field::kHukouDivision));
       return AddPerson(p.value, origin);
     }
     case RecordKind::kEvent: {
       auto e = ParseEvent(fields, po);
-      if (!e.ok()) return Quarantine(kind, origin, key_of(Field::kSource), key_of(Field::kEventId), std::move(e.reasons), raw);
+      if (!e.ok())
+        return Quarantine(kind, origin, key_of(Field::kSource), key_of(Field::kEventId), std::move(e.reasons), raw,
+                          key_of(Field::kDivision));
       return AddEvent(e.value, origin);
     }
   }

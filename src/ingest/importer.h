@@ -129,8 +129,10 @@ class Importer {
   Result<LifeState*> PersonState(std::string_view person_id);
   Result<LifeState*> MotherState(std::string_view mother_id);
   // `source`: the row's own source; empty means the batch's (--source).
+  // `division`: the row's division field as read; kept when it is a well-formed code.
   Status Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view source, std::string_view key,
-                    std::vector<Reason> reasons, const std::function<std::string()>& raw);
+                    std::vector<Reason> reasons, const std::function<std::string()>& raw,
+                    std::string_view division = {});
   // Keep a conflicting or unlinked row in its table and in the report.
   Status Conflict(RecordKind kind, const RowOrigin& origin, std::string_view source, std::string_view key,
                   int64_t existing_seq, std::string message, const std::function<std::string()>& raw);

@@ -10,6 +10,9 @@
 // Writes happen only inside a Batch, which is one transaction: if the process
 // dies, or the Batch is destroyed without Commit, the store is exactly as before.
 // Reads made through the Store while a Batch is open see that batch's writes.
+// Accounts, sessions, the audit log and resolving conflicts are the exception:
+// each of those writes is one short transaction of its own and needs no Batch
+// (store/accounts.h has their rows).
 // A Store is used from one thread at a time.
 #pragma once
 
@@ -25,6 +28,7 @@
 #include "core/division.h"
 #include "core/error.h"
 #include "core/record.h"
+#include "store/accounts.h"
 
 namespace junheng::store {
 
@@ -52,6 +56,7 @@ struct QuarantineRow {
   std::string record_key; // person_id or event_id, when the row had one
   std::string raw;        // the row's text as read
   std::vector<Reason> reasons;
+  std::string division;   // the record's division (hukou division for persons) when well formed
 };
 
 // The same key arrived with other content: both versions are kept, nothing is overwritten.
@@ -67,6 +72,8 @@ struct ConflictRow {
   std::string raw;             // the incoming row as read
   std::string message;         // which fields differ
   std::string status = "open"; // open | resolved
+  std::string resolved_by, resolution_note;  // set by ResolveConflict
+  std::optional<Timestamp> resolved_at;
 };
 
 // A department row that record linkage could not tie to exactly one person.
@@ -81,6 +88,8 @@ struct ReviewRow {
   std::vector<std::string> candidates;  // person_ids; empty when nobody matched
   std::string message;
   std::string status = "open";
+  std::string resolved_by, resolution_note;  // set by ResolveReview
+  std::optional<Timestamp> resolved_at;
 };
 
 struct BatchInfo {
@@ -180,9 +189,56 @@ class Store {
   // At least the number of persons, in constant time (to size arrays before a load).
   virtual Result<int64_t> PersonsUpperBound() = 0;
   virtual Result<std::vector<BatchRecord>> ListBatches() = 0;
-  virtual Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id /* 0: all */) = 0;
+  Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id /* 0: all */) {
+    return ListQuarantine(QuarantineQuery{batch_id});
+  }
+  // Quarantined rows by id, narrowed and paged as `query` says.
+  virtual Result<std::vector<QuarantineRow>> ListQuarantine(const QuarantineQuery& query) = 0;
+  // Quarantined rows per (reason code, source), most first. A non-empty prefix
+  // counts only rows whose division starts with it (rows without one count only
+  // for "").
+  virtual Result<std::vector<ReasonCount>> CountQuarantineByReason(std::string_view division_prefix) = 0;
   virtual Result<std::vector<ConflictRow>> ListConflicts(int64_t batch_id /* 0: all */) = 0;
   virtual Result<std::vector<ReviewRow>> ListReviews(int64_t batch_id /* 0: all */) = 0;
+  // Marks an open conflict (linkage review row) resolved by `by` with `note`,
+  // stamped with the current UTC time. kNotFound for an unknown id, kConflict
+  // when it is already resolved.
+  virtual Status ResolveConflict(int64_t id, std::string_view note, std::string_view by) = 0;
+  virtual Status ResolveReview(int64_t id, std::string_view note, std::string_view by) = 0;
+
+  // Users. AddUser returns the new id; kConflict when the username is taken,
+  // kInvalidArgument when the division is not in the register.
+  virtual Result<int64_t> AddUser(const UserRow& user) = 0;
+  virtual Result<std::optional<UserRow>> FindUserByName(std::string_view username) = 0;
+  virtual Result<std::optional<UserRow>> FindUserById(int64_t id) = 0;
+  virtual Result<std::vector<UserRow>> ListUsers() = 0;  // by username
+  // Sets the failed-login counter and the lock (nullopt: not locked). kNotFound for an unknown id.
+  virtual Status UpdateLoginState(int64_t user_id, int failed_logins,
+                                  std::optional<Timestamp> locked_until) = 0;
+
+  // Sessions, by the hash of their token. PutSession fails with kConflict if the hash exists.
+  virtual Status PutSession(const SessionRow& session) = 0;
+  virtual Result<std::optional<SessionRow>> FindSession(std::string_view token_hash) = 0;
+  // Sets last_seen; an unknown hash is not an error (the session may have just ended).
+  virtual Status TouchSession(std::string_view token_hash, Timestamp last_seen) = 0;
+  virtual Status DeleteSession(std::string_view token_hash) = 0;
+  // Deletes the sessions past expires_at at `now` or last seen before `idle_before`;
+  // returns how many.
+  virtual Result<int64_t> DeleteExpiredSessions(Timestamp now, Timestamp idle_before) = 0;
+
+  // The audit log: append-only (the SQLite schema refuses UPDATE and DELETE).
+  // AppendAudit stores `row` as given; its id must be the last id + 1 (1 for the
+  // first), else kConflict (another writer appended first: read LastAudit again).
+  virtual Status AppendAudit(const AuditRow& row) = 0;
+  virtual Result<std::optional<AuditRow>> LastAudit() = 0;
+  // Entries with id > after_id in id order. `fn` may not call back into the store.
+  virtual Status ForEachAudit(int64_t after_id, const std::function<void(const AuditRow&)>& fn) = 0;
+  // At most `limit` entries with id > after_id matching `filter` (limit 0: all).
+  virtual Result<std::vector<AuditRow>> ListAudit(int64_t after_id, int64_t limit,
+                                                  const AuditFilter& filter) = 0;
+  Result<std::vector<AuditRow>> ListAudit(int64_t after_id, int64_t limit) {
+    return ListAudit(after_id, limit, AuditFilter{});
+  }
 
   // A consistent copy of the whole store at `path`, taken while others keep
   // reading and writing. Fails if `path` exists.

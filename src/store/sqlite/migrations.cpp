@@ -143,6 +143,66 @@ CREATE TABLE linkage_review(
 CREATE INDEX linkage_review_batch ON linkage_review(batch_id);
 )sql";
 
+// Version 2: accounts, sessions and the audit log; who resolved a conflict or a
+// review row; the division of a quarantined row (so a county sees its own).
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE users(
+  id            INTEGER PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  display_name  TEXT NOT NULL,
+  role          TEXT NOT NULL,
+  division      TEXT NOT NULL REFERENCES divisions(code),
+  source        TEXT,
+  password_hash TEXT NOT NULL,             -- argon2id encoded string
+  created_at    TEXT NOT NULL,
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until  TEXT
+);
+
+-- The token is never stored: a stolen copy of the file must not sign anyone in.
+CREATE TABLE sessions(
+  token_hash TEXT PRIMARY KEY,  -- hex SHA-256 of the token
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  last_seen  TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions(user_id);
+
+-- Hash-chained (services/audit.h); the triggers make it append-only for every
+-- client that does not first drop them, and the chain shows the work of one that does.
+CREATE TABLE audit(
+  id         INTEGER PRIMARY KEY,
+  at         TEXT NOT NULL,
+  actor      TEXT,
+  role       TEXT,
+  action     TEXT NOT NULL,
+  target     TEXT,
+  division   TEXT,
+  outcome    TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+  detail     TEXT NOT NULL DEFAULT '{}',
+  request_id TEXT,
+  ip         TEXT,
+  prev_hash  TEXT NOT NULL,
+  hash       TEXT NOT NULL
+);
+CREATE INDEX audit_actor ON audit(actor, id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be updated'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted'); END;
+
+ALTER TABLE quarantine ADD COLUMN division TEXT;
+CREATE INDEX quarantine_division ON quarantine(division) WHERE division IS NOT NULL;
+ALTER TABLE conflicts ADD COLUMN resolved_by TEXT;
+ALTER TABLE conflicts ADD COLUMN resolved_at TEXT;
+ALTER TABLE conflicts ADD COLUMN resolution_note TEXT;
+ALTER TABLE linkage_review ADD COLUMN resolved_by TEXT;
+ALTER TABLE linkage_review ADD COLUMN resolved_at TEXT;
+ALTER TABLE linkage_review ADD COLUMN resolution_note TEXT;
+)sql";
+
 Status CheckOwnership(Db& db, const std::string& path, int64_t version) {
   JH_ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id", "reading the application id"));
   JH_ASSIGN_OR_RETURN(int64_t objects, db.QueryInt("SELECT count(*) FROM sqlite_schema",
@@ -168,6 +228,7 @@ Status CheckOwnership(Db& db, const std::string& path, int64_t version) {
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "register, event log and import bookkeeping", kSchemaV1},
+      {2, "users, sessions, audit log; resolutions; quarantine divisions", kSchemaV2},
   };
   return kMigrations;
 }

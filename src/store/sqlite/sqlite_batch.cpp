@@ -27,8 +27,8 @@ constexpr const char* kSelectDivision =
 constexpr const char* kInsertDivision =
     "INSERT INTO divisions(code, name, level, parent_code, urban_rural) VALUES(?1, ?2, ?3, ?4, ?5)";
 constexpr const char* kInsertQuarantine =
-    "INSERT INTO quarantine(batch_id, kind, source, file, line, record_key, raw, reasons) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT INTO quarantine(batch_id, kind, source, file, line, record_key, raw, reasons, division) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 constexpr const char* kInsertConflict =
     "INSERT INTO conflicts(batch_id, kind, source, file, line, record_key, existing_seq, raw, "
     "message, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
@@ -208,6 +208,7 @@ Status SqliteBatch::AddQuarantine(const QuarantineRow& row) {
   s->BindTextOrNull(6, row.record_key);
   s->BindText(7, row.raw);
   s->BindText(8, reasons);
+  s->BindTextOrNull(9, row.division);
   return s->Run("adding a quarantined row");
 }
 

@@ -1,10 +1,54 @@
 // The summary and the import bookkeeping lists of the SQLite store.
 #include <sqlite3.h>
 
+#include <fmt/format.h>
+
 #include "store/sqlite/codec.h"
 #include "store/sqlite/sqlite_store_impl.h"
 
 namespace junheng::store::sqlite {
+namespace {
+
+// resolved_by, resolved_at, resolution_note from column `first` on.
+template <typename Row>
+void ReadResolution(const Statement& s, int first, Row& r) {
+  r.resolved_by = s.ColumnText(first);
+  if (!s.IsNull(first + 1)) r.resolved_at = ParseStoredTimestamp(s.ColumnText(first + 1));
+  r.resolution_note = s.ColumnText(first + 2);
+}
+
+// Marks row `id` of `table` (conflicts or linkage_review) resolved.
+Status Resolve(Db& db, std::string_view table, std::string_view what, int64_t id, std::string_view note,
+               std::string_view by) {
+  Statement s(db.handle(), fmt::format("UPDATE {} SET status = 'resolved', resolved_by = ?2, "
+                                       "resolved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+                                       "resolution_note = ?3 WHERE id = ?1 AND status = 'open'",
+                                       table));
+  if (!s.ok()) return std::unexpected(s.error());
+  s.BindInt64(1, id);
+  s.BindTextOrNull(2, by);
+  s.BindTextOrNull(3, note);
+  JH_RETURN_IF_ERROR(s.Run(fmt::format("resolving {} {}", what, id)));
+  if (sqlite3_changes(db.handle()) == 1) return {};
+  JH_ASSIGN_OR_RETURN(int64_t exists, db.QueryInt(fmt::format("SELECT count(*) FROM {} WHERE id = {}", table, id),
+                                                  fmt::format("finding {} {}", what, id)));
+  if (exists == 0) {
+    return Fail(ErrorCode::kNotFound,
+                fmt::format("There is no {} {}; check the id in the list.", what, id));
+  }
+  return Fail(ErrorCode::kConflict,
+              fmt::format("The {} {} is already resolved; reload the list to see who resolved it.", what, id));
+}
+
+}  // namespace
+
+Status SqliteStore::ResolveConflict(int64_t id, std::string_view note, std::string_view by) {
+  return Resolve(*db_, "conflicts", "conflict", id, note, by);
+}
+
+Status SqliteStore::ResolveReview(int64_t id, std::string_view note, std::string_view by) {
+  return Resolve(*db_, "linkage_review", "linkage review row", id, note, by);
+}
 
 Result<int64_t> SqliteStore::PersonsUpperBound() {
   // Persons are never deleted, so the largest rowid bounds their number.
@@ -63,12 +107,16 @@ Result<std::vector<BatchRecord>> SqliteStore::ListBatches() {
   return out;
 }
 
-Result<std::vector<QuarantineRow>> SqliteStore::ListQuarantine(int64_t batch_id) {
+Result<std::vector<QuarantineRow>> SqliteStore::ListQuarantine(const QuarantineQuery& query) {
   Statement s(db_->handle(),
-              "SELECT id, batch_id, kind, source, file, line, record_key, raw, reasons FROM quarantine "
-              "WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");
+              "SELECT id, batch_id, kind, source, file, line, record_key, raw, reasons, division "
+              "FROM quarantine WHERE (?1 = 0 OR batch_id = ?1) AND (?2 = '' OR "
+              "substr(division, 1, length(?2)) = ?2) ORDER BY id LIMIT ?3 OFFSET ?4");
   if (!s.ok()) return std::unexpected(s.error());
-  s.BindInt64(1, batch_id);
+  s.BindInt64(1, query.batch_id);
+  s.BindText(2, query.division_prefix);
+  s.BindInt64(3, query.limit > 0 ? query.limit : -1);  // a negative LIMIT is none
+  s.BindInt64(4, query.offset);
   std::vector<QuarantineRow> out;
   JH_RETURN_IF_ERROR(ForEachRow(s, "listing quarantine", [&] {
     QuarantineRow& r = out.emplace_back();
@@ -81,6 +129,22 @@ Result<std::vector<QuarantineRow>> SqliteStore::ListQuarantine(int64_t batch_id)
     r.record_key = s.ColumnText(6);
     r.raw = s.ColumnText(7);
     r.reasons = ReasonsFromJson(s.ColumnText(8));
+    r.division = s.ColumnText(9);
+  }));
+  return out;
+}
+
+Result<std::vector<ReasonCount>> SqliteStore::CountQuarantineByReason(std::string_view division_prefix) {
+  Statement s(db_->handle(),
+              "SELECT json_extract(r.value, '$.code') AS code, coalesce(q.source, '') AS source, "
+              "count(DISTINCT q.id) AS n FROM quarantine q, json_each(q.reasons) r "
+              "WHERE ?1 = '' OR substr(q.division, 1, length(?1)) = ?1 "
+              "GROUP BY code, source ORDER BY n DESC, code, source");
+  if (!s.ok()) return std::unexpected(s.error());
+  s.BindText(1, division_prefix.empty() ? std::string_view("") : division_prefix);  // never NULL
+  std::vector<ReasonCount> out;
+  JH_RETURN_IF_ERROR(ForEachRow(s, "counting quarantine by reason", [&] {
+    out.push_back(ReasonCount{s.ColumnString(0), s.ColumnString(1), s.ColumnInt64(2)});
   }));
   return out;
 }
@@ -88,7 +152,7 @@ Result<std::vector<QuarantineRow>> SqliteStore::ListQuarantine(int64_t batch_id)
 Result<std::vector<ConflictRow>> SqliteStore::ListConflicts(int64_t batch_id) {
   Statement s(db_->handle(),
               "SELECT id, batch_id, kind, source, file, line, record_key, existing_seq, raw, message, "
-              "status FROM conflicts WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");
+              "status, resolved_by, resolved_at, resolution_note FROM conflicts WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");
   if (!s.ok()) return std::unexpected(s.error());
   s.BindInt64(1, batch_id);
   std::vector<ConflictRow> out;
@@ -105,14 +169,15 @@ Result<std::vector<ConflictRow>> SqliteStore::ListConflicts(int64_t batch_id) {
     r.raw = s.ColumnText(8);
     r.message = s.ColumnText(9);
     r.status = s.ColumnText(10);
+    ReadResolution(s, 11, r);
   }));
   return out;
 }
 
 Result<std::vector<ReviewRow>> SqliteStore::ListReviews(int64_t batch_id) {
   Statement s(db_->handle(),
-              "SELECT id, batch_id, kind, source, file, line, raw, candidates, message, status "
-              "FROM linkage_review WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");
+              "SELECT id, batch_id, kind, source, file, line, raw, candidates, message, status, "
+              "resolved_by, resolved_at, resolution_note FROM linkage_review WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");
   if (!s.ok()) return std::unexpected(s.error());
   s.BindInt64(1, batch_id);
   std::vector<ReviewRow> out;
@@ -128,6 +193,7 @@ Result<std::vector<ReviewRow>> SqliteStore::ListReviews(int64_t batch_id) {
     r.candidates = StringsFromJson(s.ColumnText(7));
     r.message = s.ColumnText(8);
     r.status = s.ColumnText(9);
+    ReadResolution(s, 10, r);
   }));
   return out;
 }

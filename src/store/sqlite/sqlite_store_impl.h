@@ -34,10 +34,31 @@ class SqliteStore final : public Store {
   Result<Summary> GetSummary() override;
   Result<int64_t> PersonsUpperBound() override;
   Result<std::vector<BatchRecord>> ListBatches() override;
-  Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id) override;
+  using Store::ListQuarantine;
+  Result<std::vector<QuarantineRow>> ListQuarantine(const QuarantineQuery& query) override;
+  Result<std::vector<ReasonCount>> CountQuarantineByReason(std::string_view division_prefix) override;
   Result<std::vector<ConflictRow>> ListConflicts(int64_t batch_id) override;
   Result<std::vector<ReviewRow>> ListReviews(int64_t batch_id) override;
+  Status ResolveConflict(int64_t id, std::string_view note, std::string_view by) override;
+  Status ResolveReview(int64_t id, std::string_view note, std::string_view by) override;
   Status Backup(const std::string& path) override;
+
+  // sqlite_accounts.cpp
+  Result<int64_t> AddUser(const UserRow& user) override;
+  Result<std::optional<UserRow>> FindUserByName(std::string_view username) override;
+  Result<std::optional<UserRow>> FindUserById(int64_t id) override;
+  Result<std::vector<UserRow>> ListUsers() override;
+  Status UpdateLoginState(int64_t user_id, int failed_logins, std::optional<Timestamp> locked_until) override;
+  Status PutSession(const SessionRow& session) override;
+  Result<std::optional<SessionRow>> FindSession(std::string_view token_hash) override;
+  Status TouchSession(std::string_view token_hash, Timestamp last_seen) override;
+  Status DeleteSession(std::string_view token_hash) override;
+  Result<int64_t> DeleteExpiredSessions(Timestamp now, Timestamp idle_before) override;
+  Status AppendAudit(const AuditRow& row) override;
+  Result<std::optional<AuditRow>> LastAudit() override;
+  Status ForEachAudit(int64_t after_id, const std::function<void(const AuditRow&)>& fn) override;
+  using Store::ListAudit;
+  Result<std::vector<AuditRow>> ListAudit(int64_t after_id, int64_t limit, const AuditFilter& filter) override;
 
  private:
   friend class SqliteBatch;
