@@ -1,0 +1,38 @@
+// Indicator names the pages offer, and their labels: the API's column labels ({zh, en})
+// when a response brought them, the dictionary's otherwise.
+import { t, pick } from '../i18n/index.js';
+
+// Offered in the dashboard's table and map selectors, in this order.
+export const TABLE_INDICATORS = [
+  'population_end', 'population_avg', 'births', 'deaths', 'cbr', 'cdr', 'ngr', 'gfr', 'tfr',
+  'srb', 'share_order1', 'share_order2', 'share_order3p', 'mean_age_birth', 'imr', 'nmr',
+  'u5mr', 'mmr', 'e0', 'share_0_14', 'share_60p', 'share_65p', 'odr', 'sex_ratio',
+  'median_age', 'in_migrants', 'out_migrants', 'net_migration', 'registered',
+  'delay_median', 'share_within_30d', 'completeness',
+];
+
+export const DEFAULT_TABLE_COLUMNS = ['population_end', 'births', 'cbr', 'tfr', 'srb', 'imr'];
+export const DEFAULT_MAP_INDICATOR = 'tfr';
+
+export function columnsByName(columns) {
+  const out = {};
+  for (const c of columns || []) out[c.name] = c;
+  return out;
+}
+
+export function indicatorLabel(name, meta) {
+  const c = meta && meta[name];
+  if (c && (c.zh || c.en)) return pick(c.zh, c.en);
+  return t('indicators.' + name);
+}
+
+export function indicatorUnit(name, meta) {
+  const c = meta && meta[name];
+  return (c && c.unit) || '';
+}
+
+export function valueOf(row, name) {
+  const cell = row && row.indicators && row.indicators[name];
+  if (!cell) return null;
+  return cell.value === undefined ? null : cell.value;
+}
