@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   junheng::app::AddDemoCommand(app);
   junheng::app::AddPersonsCommands(app);
   junheng::app::AddStatsCommands(app);
+  junheng::app::AddAccountsCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
