@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config git
   libsqlite3-dev sqlite3 libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  libspdlog-dev libopencc-dev opencc libicu-dev libargon2-dev libssl-dev
+  libspdlog-dev libopencc-dev opencc libicu-dev libargon2-dev libssl-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 missing=()

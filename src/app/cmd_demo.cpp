@@ -7,7 +7,10 @@
 #include "app/commands.h"
 #include "app/context.h"
 #include "demo/demo.h"
+#include "core/clock.h"
 #include "ingest/importer.h"
+#include "services/accounts.h"
+#include "services/audit.h"
 
 namespace junheng::app {
 namespace {
@@ -68,7 +71,45 @@ class ImportSink : public demo::Sink {
   std::map<std::string, int64_t> rejected_by_reason_;
 };
 
-void RunDemo(const std::string& db, double scale, uint64_t seed, const std::string& out_dir) {
+// One user per role, so that every page of `junheng serve` can be tried: the
+// county officer, township staff and village worker sit in 尧都区, its first
+// township and that township's first village.
+void AddDemoUsers(std::unique_ptr<store::Store> store, const std::string& password) {
+  const std::vector<Division> all = OrDie(store->LoadDivisions());
+  const DivisionTree tree = OrDie(DivisionTree::Build(all));
+  const DivisionCode city = OrDie(DivisionCode::Parse("141000000000"));
+  const DivisionCode county = OrDie(DivisionCode::Parse("141002000000"));
+  auto townships = tree.Children(county);
+  if (townships.empty()) throw CommandError("the divisions have no township under 141002000000");
+  auto villages = tree.Children(townships.front()->code);
+  if (villages.empty()) throw CommandError("the first township of 尧都区 has no village");
+  using services::Role;
+  struct DemoUser { const char* username; const char* name; Role role; DivisionCode division; const char* source; };
+  const DemoUser users[] = {
+      {"admin", "市卫健委管理员", Role::kCityAdmin, city, ""},
+      {"yaodu", "尧都区人口专干", Role::kCountyOfficer, county, ""},
+      {"township", "乡镇人口工作人员", Role::kTownshipStaff, townships.front()->code, ""},
+      {"village", "村人口工作服务员", Role::kVillageWorker, villages.front()->code, ""},
+      {"health", "卫健数据报送员", Role::kDataFeeder, city, "health"},
+      {"analyst", "只读分析员", Role::kAnalyst, city, ""},
+  };
+  services::StorePool pool(std::move(store));
+  SystemClock clock;
+  services::Accounts accounts(pool, clock);
+  services::AuditLog audit(pool, clock);
+  fmt::print("Demo logins for `junheng serve` (password {} for all):\n", password);
+  for (const DemoUser& u : users) {
+    OrDie(accounts.AddUser(services::NewUser{u.username, u.name, u.role, u.division, u.source}, password));
+    OrDie(audit.Append(services::AuditEntry{.actor = "demo", .action = "user_add", .target = u.username,
+                                            .division = u.division.ToString()}));
+    const Division* d = tree.Find(u.division);
+    fmt::print("  {:<9} {} {}{}\n", u.username, services::RoleTitle(u.role), d ? d->name : u.division.ToString(),
+               *u.source ? fmt::format(" ({})", u.source) : "");
+  }
+}
+
+void RunDemo(const std::string& db, double scale, uint64_t seed, const std::string& out_dir,
+             const std::string& password) {
   if (scale <= 0 || scale > 4) throw CommandError("--scale must be above 0 and at most 4");
   if (std::filesystem::exists(db)) {
     auto s = OrDie(OpenStore(db, false)->GetSummary());
@@ -111,6 +152,7 @@ void RunDemo(const std::string& db, double scale, uint64_t seed, const std::stri
   }
   if (!out_dir.empty()) fmt::print("Exchange-format files written to {}\n", out_dir);
   fmt::print("{}", FormatRegisterSummary(OrDie(store->GetSummary())));
+  if (!password.empty()) AddDemoUsers(std::move(store), password);
 }
 
 }  // namespace
@@ -121,11 +163,14 @@ void AddDemoCommand(CLI::App& app) {
   auto scale = std::make_shared<double>(1.0);
   auto seed = std::make_shared<uint64_t>(1);
   auto out = std::make_shared<std::string>();
+  auto password = std::make_shared<std::string>("Linfen-2035");
   cmd->add_option("--db", *db, "Database file to create")->required();
   cmd->add_option("--scale", *scale, "Fraction of the real population (1 = about 4 million people)")->capture_default_str();
   cmd->add_option("--seed", *seed, "Random seed; the same seed gives the same city")->capture_default_str();
   cmd->add_option("--out", *out, "Also write the records as exchange-format CSV files into this folder");
-  cmd->callback([=] { RunDemo(*db, *scale, *seed, *out); });
+  cmd->add_option("--password", *password, "Password of the demo users (one per role); empty: no users")
+      ->capture_default_str();
+  cmd->callback([=] { RunDemo(*db, *scale, *seed, *out, *password); });
 }
 
 }  // namespace junheng::app

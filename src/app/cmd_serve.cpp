@@ -63,8 +63,9 @@ void Serve(const ServeArgs& a) {
       a.imports.empty() ? (std::filesystem::path(a.db).parent_path() / "imports").string() : a.imports;
   services::ImportJobs imports(*pool, *live, clock, imports_dir);
   http::Metrics metrics;
+  services::ResultCache cache(*live);
   http::ServerContext context{*pool, *live, accounts, audit, imports, clock, [] { return Today(); }, DataDir(),
-                              &metrics};
+                              &metrics, &cache};
   http::Server server(context, http::ServerOptions{.bind = a.bind, .port = a.port, .web_dir = a.web,
                                                    .threads = a.threads});
   OrDie(server.Bind());

@@ -12,6 +12,7 @@ void AddDemoCommand(CLI::App& app);       // demo
 void AddPersonsCommands(CLI::App& app);   // persons show
 void AddStatsCommands(CLI::App& app);     // stats, stats pyramid, lifetable, fertility
 void AddAccountsCommands(CLI::App& app);  // user add, user list, audit verify, audit list
+void AddServeCommand(CLI::App& app);     // serve
 
 // The register's summary as printed by `junheng summary` and after `junheng demo`.
 std::string FormatRegisterSummary(const store::Summary& s);

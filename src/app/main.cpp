@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   junheng::app::AddPersonsCommands(app);
   junheng::app::AddStatsCommands(app);
   junheng::app::AddAccountsCommands(app);
+  junheng::app::AddServeCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,6 +10,7 @@
 #include "services/audit.h"
 #include "services/import_jobs.h"
 #include "services/live_register.h"
+#include "services/result_cache.h"
 #include "services/store_pool.h"
 
 namespace junheng::http {
@@ -26,6 +27,7 @@ struct ServerContext {
   std::function<Date()> today;  // the civil date in Asia/Shanghai
   std::string data_dir;          // data files (the county map)
   Metrics* metrics = nullptr;
+  services::ResultCache* cache = nullptr;  // indicator answers at the current snapshot; null: none
   bool secure_cookies = false;   // Set-Cookie with Secure (behind HTTPS)
 };
 

@@ -39,6 +39,16 @@ HttpResult<Scope> ReadScope(Call& call) {
   return s;
 }
 
+// The answer kept for `key` at the current snapshot, or computed now.
+Result<std::shared_ptr<const std::string>> Cached(Call& call, const std::string& key,
+                                                  const services::ResultCache::Compute& compute) {
+  if (call.context().cache) return call.context().cache->Get(key, compute);
+  return call.context().live.Read([&](const analytics::Snapshot& s) -> Result<std::shared_ptr<const std::string>> {
+    JH_ASSIGN_OR_RETURN(std::string value, compute(s));
+    return std::make_shared<const std::string>(std::move(value));
+  });
+}
+
 Outcome GetDivision(Call& call) {
   auto code = DivisionCode::Parse(call.Path("code"));
   if (!code) return Refuse(ErrorCode::kInvalidArgument, "code: 不是12位区划代码 / not a 12-digit division code", "code");
@@ -106,19 +116,25 @@ Outcome GetIndicators(Call& call) {
   const std::string format = call.Query("format").value_or("json");
   if (format != "json" && format != "csv")
     return Refuse(ErrorCode::kInvalidArgument, "format: 应为 json 或 csv / must be json or csv", "format");
-  auto table = call.context().live.Read(
-      [&](const analytics::Snapshot& s) { return services::ComputeStats(s, request); });
-  if (!table) return Refuse(table.error());
-  if (format == "csv") {
+  const bool csv = format == "csv";
+  auto answer = Cached(call, fmt::format("indicators|{}|{}|{}|{}|{}|{}|{}", request.division.ToString(),
+                                         request.from.ToString(), request.to.ToString(), by, request.children,
+                                         fmt::join(request.indicators, ","), format),
+                       [&](const analytics::Snapshot& s) -> Result<std::string> {
+                         JH_ASSIGN_OR_RETURN(auto table, services::ComputeStats(s, request));
+                         return csv ? services::StatsCsv(table) : services::StatsJson(table);
+                       });
+  if (!answer) return Refuse(answer.error());
+  if (csv) {
     call.Audit("export", "indicators", scope->division.ToString(), "ok",
                nlohmann::json{{"from", scope->from.ToString()}, {"to", scope->to.ToString()}, {"by", by}}.dump());
     Reply r;
-    r.body = services::StatsCsv(*table);
+    r.body = **answer;
     r.content_type = "text/csv; charset=utf-8";
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"indicators.csv\"");
     return r;
   }
-  return Json(200, services::StatsJson(*table));
+  return Json(200, **answer);
 }
 
 Outcome GetPyramid(Call& call) {
@@ -129,13 +145,18 @@ Outcome GetPyramid(Call& call) {
     if (!*d) return std::unexpected(HttpError(d->error(), "on"));
     on = **d;
   }
-  auto rows = call.context().live.Read([&](const analytics::Snapshot& s) {
-    return services::ComputePyramid(s, scope->division, scope->from, scope->to, on);
-  });
-  if (!rows) return Refuse(rows.error());
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& r : *rows) out.push_back({{"age", r.age}, {"male", r.male}, {"female", r.female}});
-  return Json(200, nlohmann::json{{"division", scope->division.ToString()}, {"rows", std::move(out)}}.dump());
+  auto answer = Cached(call,
+                       fmt::format("pyramid|{}|{}|{}|{}", scope->division.ToString(), scope->from.ToString(),
+                                   scope->to.ToString(), on ? on->ToString() : ""),
+                       [&](const analytics::Snapshot& s) -> Result<std::string> {
+                         JH_ASSIGN_OR_RETURN(auto rows,
+                                             services::ComputePyramid(s, scope->division, scope->from, scope->to, on));
+                         nlohmann::json out = nlohmann::json::array();
+                         for (const auto& r : rows) out.push_back({{"age", r.age}, {"male", r.male}, {"female", r.female}});
+                         return nlohmann::json{{"division", scope->division.ToString()}, {"rows", std::move(out)}}.dump();
+                       });
+  if (!answer) return Refuse(answer.error());
+  return Json(200, **answer);
 }
 
 Outcome GetLifeTable(Call& call) {

@@ -40,6 +40,11 @@ Outcome MetricsText(Call& call) {
   gauge("junheng_snapshot_persons", "Persons in the live snapshot.", "gauge", counts.second);
   gauge("junheng_snapshot_follow_failures_total", "Times following the event log failed.", "counter",
         ctx.live.follow_failures());
+  if (ctx.cache) {
+    const auto stats = ctx.cache->stats();
+    gauge("junheng_result_cache_hits_total", "Indicator answers served from the cache.", "counter", stats.hits);
+    gauge("junheng_result_cache_misses_total", "Indicator answers computed.", "counter", stats.misses);
+  }
   gauge("process_resident_memory_bytes", "Resident memory of the server process.", "gauge", ResidentBytes());
   Reply r;
   r.body = ctx.metrics ? ctx.metrics->Render(gauges) : gauges;

@@ -76,9 +76,11 @@ Status Importer::Begin(const std::vector<std::string>& files) {
   report_.files = files;
   started_ns_ = NowNs();
   if (!complete_) {
-    // An empty register is known completely without reading it.
-    JH_ASSIGN_OR_RETURN(store::Summary summary, store_.GetSummary());
-    complete_ = summary.persons == 0 && summary.events == 0;
+    // An empty register is known completely without reading it. (Events need
+    // persons, so no persons means no events; PersonsUpperBound is constant time,
+    // where a Summary scans the log.)
+    JH_ASSIGN_OR_RETURN(int64_t persons, store_.PersonsUpperBound());
+    complete_ = persons == 0;
   }
   JH_ASSIGN_OR_RETURN(batch_, store_.BeginBatch(store::BatchInfo{options_.source, files, options_.now}));
   return LoadDivisions();

@@ -115,6 +115,9 @@ class Importer {
   // The text path for one row: parses, then as above.
   Status AddRow(RecordKind kind, const FieldValues& fields, const RowOrigin& origin);
   Result<ImportReport> Commit();
+  // What the open batch has done so far: a caller that wants all or nothing
+  // (one form, one event) looks here before it commits or aborts.
+  const ImportReport& pending_report() const { return report_; }
   // Rolls the open batch back and forgets what this batch taught the importer.
   void Abort();
 

@@ -57,6 +57,7 @@ class ApiEnvironment {
   std::unique_ptr<services::Accounts> accounts;
   std::unique_ptr<services::AuditLog> audit;
   std::unique_ptr<services::ImportJobs> imports;
+  std::unique_ptr<services::ResultCache> cache;
   Metrics metrics;
   std::unique_ptr<ServerContext> context;
   std::unique_ptr<Server> server;
@@ -84,6 +85,7 @@ class ApiEnvironment {
     options.hashing = {1, 1024, 1};  // fast hashes for tests
     accounts = std::make_unique<services::Accounts>(*pool, clock, options);
     audit = std::make_unique<services::AuditLog>(*pool, clock);
+    cache = std::make_unique<services::ResultCache>(*live);
     imports = std::make_unique<services::ImportJobs>(*pool, *live, clock, (dir / "imports").string());
     PickDivisions();
     using services::Role;
@@ -95,7 +97,7 @@ class ApiEnvironment {
     AddUser("analyst", Role::kAnalyst, DivisionCode::Parse("141000000000").value(), "");
     context = std::make_unique<ServerContext>(ServerContext{*pool, *live, *accounts, *audit, *imports, clock,
                                                             [] { return *Date::Parse(kDemoToday); },
-                                                            JUNHENG_DATA_DIR, &metrics});
+                                                            JUNHENG_DATA_DIR, &metrics, cache.get()});
     server = std::make_unique<Server>(*context, ServerOptions{.bind = "127.0.0.1", .port = 0, .threads = 4});
     if (!server->Bind()) throw std::runtime_error("bind");
     port = server->port();
