@@ -18,7 +18,7 @@ export default {
     enumerate: 'Enumeration', birth: 'Birth', death: 'Death', move_in: 'Move in', move_out: 'Move out', move: 'Move within city',
     marriage: 'Marriage', divorce: 'Divorce',
   },
-  kinds: { person: 'Person', event: 'Event' },
+  kinds: { person: 'Person', event: 'Event', persons: 'Person', events: 'Event', divisions: 'Division' },
   login: {
     subtitle: 'Population register · population monitoring', username: 'Username', password: 'Password', submit: 'Log in',
     required: 'Enter your username and password', failed: 'Login failed',
@@ -37,6 +37,11 @@ export default {
     children: 'Divisions one level down',
     division: 'Division',
   },
+  units: {
+    persons: 'persons', births: 'births', deaths: 'deaths', events: 'records', days: 'days', years: 'years', percent: '%',
+    per100: 'per 100', per1000: 'per 1,000', per1000women: 'per 1,000 women', per1000births: 'per 1,000 live births',
+    per100000births: 'per 100,000 live births', childrenPerWoman: 'children per woman', malesPer100Females: 'males per 100 females',
+  },
   indicators: {
     population_avg: 'Average population', population_end: 'Population at end', births: 'Births', births_male: 'Male births',
     births_female: 'Female births', deaths: 'Deaths', cbr: 'Crude birth rate', cdr: 'Crude death rate', ngr: 'Natural growth rate',
@@ -47,11 +52,12 @@ export default {
     share_0_14: 'Aged 0-14', share_60p: 'Aged 60+', share_65p: 'Aged 65+',
     odr: 'Old-age dependency ratio', sex_ratio: 'Sex ratio', median_age: 'Median age', in_migrants: 'In-migrants',
     out_migrants: 'Out-migrants', net_migration: 'Net migration', registered: 'Records registered', delay_median: 'Median registration delay',
+    share_80p: 'Aged 80+', chdr: 'Child dependency ratio', tdr: 'Total dependency ratio', net_migration_rate: 'Net migration rate',
     share_within_30d: 'Registered within 30 days', completeness: 'Village reporting completeness',
   },
   persons: {
     byId: 'By id', byName: 'By name', idLabel: 'Citizen id or person id',
-    idPlaceholder: '18-character citizen id or person id', needQuery: 'Enter what to search for', none: 'No person matches',
+    idPlaceholder: '18-character citizen id or person id', needNameAndDate: 'Enter the name and the date of birth', needQuery: 'Enter what to search for', none: 'No person matches',
   },
   person: {
     title: 'Person record', personId: 'Person id', citizenId: 'Citizen id', name: 'Name', sex: 'Sex',
@@ -76,8 +82,8 @@ export default {
   },
   imports: {
     source: 'Source', file: 'File', fileHint: 'CSV (UTF-8 with a header row) or JSON Lines', start: 'Import',
-    chooseFile: 'Choose a file to import', job: 'Import job', failed: 'The import failed',
-    status: { running: 'Running', done: 'Done', failed: 'Failed' },
+    chooseButton: 'Choose a file', noFile: 'No file chosen', chooseFile: 'Choose a file to import', job: 'Import job', failed: 'The import failed',
+    status: { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed' },
     report: 'Import report', batch: 'batch',
     counts: {
       persons_loaded: 'Persons loaded', events_loaded: 'Events loaded', duplicates: 'Duplicates', conflicts: 'Conflicts',
@@ -94,7 +100,7 @@ export default {
     col: { registered: 'Records', delay_median: 'Median delay (days)', share_within_30d: 'Within 30 days (%)', completeness: 'Completeness (%)' },
     noRejected: 'No rejected rows', emptyQuarantine: 'The quarantine is empty', emptyConflicts: 'No conflicts', total: '{n} in all',
     status: { open: 'Open', resolved: 'Resolved', all: 'All' },
-    statusCol: 'Status', existingSeq: 'Existing event', message: 'Message', action: 'Action', resolve: 'Resolve',
+    previous: 'Previous', next: 'Next', page: 'Page {n}', statusCol: 'Status', existingSeq: 'Existing event', message: 'Message', action: 'Action', resolve: 'Resolve',
     resolveTitle: 'Resolve conflict #{id}', notePlaceholder: 'What was decided (required)', noteRequired: 'Write a note first',
   },
 };

@@ -18,7 +18,7 @@ export default {
     enumerate: '普查登记', birth: '出生', death: '死亡', move_in: '迁入', move_out: '迁出', move: '市内迁移',
     marriage: '结婚', divorce: '离婚',
   },
-  kinds: { person: '人员', event: '事件' },
+  kinds: { person: '人员', event: '事件', persons: '人员', events: '事件', divisions: '区划' },
   login: {
     subtitle: '全员人口信息库 · 人口发展监测', username: '用户名', password: '密码', submit: '登录',
     required: '请输入用户名和密码', failed: '登录失败',
@@ -37,6 +37,11 @@ export default {
     children: '下级区划指标',
     division: '区划',
   },
+  units: {
+    persons: '人', births: '人', deaths: '人', events: '条', days: '天', years: '岁', percent: '%',
+    per100: '每百人', per1000: '‰', per1000women: '‰（每千名妇女）', per1000births: '‰（每千活产）',
+    per100000births: '1/10万（每十万活产）', childrenPerWoman: '孩子数/妇女', malesPer100Females: '女性=100',
+  },
   indicators: {
     population_avg: '平均人口', population_end: '期末人口', births: '出生数', births_male: '男婴出生数',
     births_female: '女婴出生数', deaths: '死亡数', cbr: '出生率', cdr: '死亡率', ngr: '自然增长率',
@@ -47,11 +52,12 @@ export default {
     share_0_14: '0-14岁占比', share_60p: '60岁及以上占比', share_65p: '65岁及以上占比',
     odr: '老年抚养比', sex_ratio: '人口性别比', median_age: '年龄中位数', in_migrants: '迁入人数',
     out_migrants: '迁出人数', net_migration: '净迁移', registered: '登记记录数', delay_median: '登记时滞中位数',
+    share_80p: '80岁及以上占比', chdr: '少儿抚养比', tdr: '总抚养比', net_migration_rate: '净迁移率',
     share_within_30d: '30天内登记占比', completeness: '村级报告完整率',
   },
   persons: {
     byId: '按证件号/人员编号', byName: '按姓名', idLabel: '身份证号或人员编号',
-    idPlaceholder: '18位身份证号或人员编号', needQuery: '请输入查询条件', none: '没有找到符合条件的人员',
+    idPlaceholder: '18位身份证号或人员编号', needNameAndDate: '请填写姓名和出生日期', needQuery: '请输入查询条件', none: '没有找到符合条件的人员',
   },
   person: {
     title: '人员档案', personId: '人员编号', citizenId: '身份证号', name: '姓名', sex: '性别',
@@ -76,8 +82,8 @@ export default {
   },
   imports: {
     source: '数据来源', file: '数据文件', fileHint: 'CSV（UTF-8，含表头）或 JSON Lines', start: '开始导入',
-    chooseFile: '请选择要导入的文件', job: '导入任务', failed: '导入失败',
-    status: { running: '导入中', done: '已完成', failed: '失败' },
+    chooseButton: '选择文件', noFile: '未选择文件', chooseFile: '请选择要导入的文件', job: '导入任务', failed: '导入失败',
+    status: { queued: '排队中', running: '导入中', done: '已完成', failed: '失败' },
     report: '导入报告', batch: '批次',
     counts: {
       persons_loaded: '导入人员', events_loaded: '导入事件', duplicates: '重复记录', conflicts: '冲突记录',
@@ -94,7 +100,7 @@ export default {
     col: { registered: '登记记录数', delay_median: '登记时滞中位数（天）', share_within_30d: '30天内登记占比（%）', completeness: '报告完整率（%）' },
     noRejected: '无拒收记录', emptyQuarantine: '隔离区为空', emptyConflicts: '没有冲突记录', total: '共 {n} 条',
     status: { open: '待处理', resolved: '已处理', all: '全部' },
-    statusCol: '状态', existingSeq: '已有事件序号', message: '说明', action: '操作', resolve: '处理',
+    previous: '上一页', next: '下一页', page: '第 {n} 页', statusCol: '状态', existingSeq: '已有事件序号', message: '说明', action: '操作', resolve: '处理',
     resolveTitle: '处理冲突 #{id}', notePlaceholder: '处理说明（必填）', noteRequired: '请填写处理说明',
   },
 };

@@ -36,7 +36,11 @@ const DECIMALS = {
   share_0_14: 1,
   share_60p: 1,
   share_65p: 1,
+  share_80p: 1,
   odr: 1,
+  chdr: 1,
+  tdr: 1,
+  net_migration_rate: 2,
   sex_ratio: 1,
   median_age: 1,
   delay_median: 1,
@@ -61,12 +65,17 @@ export function formatIndicator(name, value) {
   return formatNumber(value, decimalsFor(name));
 }
 
+// "(105.1–115.6)", or "" when either bound is missing.
+export function formatInterval(lo, hi, decimals = 1) {
+  if (lo === null || lo === undefined || hi === null || hi === undefined) return '';
+  return `(${formatNumber(lo, decimals)}–${formatNumber(hi, decimals)})`;
+}
+
 // "110.2 (105.1–115.6)"; without an interval just the ratio.
 export function formatWithInterval(value, lo, hi, decimals = 1) {
   if (value === null || value === undefined) return EM_DASH;
-  const main = formatNumber(value, decimals);
-  if (lo === null || lo === undefined || hi === null || hi === undefined) return main;
-  return `${main} (${formatNumber(lo, decimals)}–${formatNumber(hi, decimals)})`;
+  const interval = formatInterval(lo, hi, decimals);
+  return interval ? `${formatNumber(value, decimals)} ${interval}` : formatNumber(value, decimals);
 }
 
 // Times come from the API in UTC ("2024-03-01T02:00:00Z") and are shown in Beijing time
@@ -116,6 +125,11 @@ export function addMonths(civil, n) {
   const [y, m] = civil.split('-').map(Number);
   const date = new Date(Date.UTC(y, m - 1 + n, 1));
   return date.toISOString().slice(0, 10);
+}
+
+// The server names a file by where it keeps the upload; people know it by its own name.
+export function baseName(path) {
+  return String(path || '').split('/').pop();
 }
 
 export { EM_DASH };
