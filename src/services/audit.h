@@ -53,7 +53,7 @@ struct AuditVerification {
   bool ok = true;
   int64_t first_bad_id = 0;  // 0 when ok
   std::string message;       // what is wrong with that entry; "" when ok
-  std::string last_hash;     // of the last entry (64 zeros for an empty log): keep a copy elsewhere
+  std::string last_hash;     // when ok, of the last entry (64 zeros if none): keep a copy elsewhere
 };
 
 // The text an entry's hash covers: one "name=value" line per field, in this
