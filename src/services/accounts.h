@@ -76,10 +76,13 @@ struct Session {
 };
 
 // argon2id cost. The defaults are RFC 9106's second recommended option (t=3,
-// 64 MiB, p=1): about 50-100 ms and 64 MiB per login on a server core, cheap
-// for a person signing in a few times a day and expensive for anyone guessing
-// offline with a stolen database. Tests lower them; a hash keeps the
-// parameters it was made with, so raising them later only affects new hashes.
+// 64 MiB, p=1): 64 MiB and one core for a fraction of a second per login
+// (Debian 12's libargon2 took 0.55 s on the 2-core development machine with a
+// load average of 7; an idle server core takes a few times less). That is
+// cheap for a person signing in a few times a day and expensive for anyone
+// guessing offline with a stolen database; it also bounds concurrent logins
+// by memory (ten at once: 640 MiB). Tests lower them; a hash keeps the
+// parameters it was made with, so changing them later only affects new hashes.
 struct PasswordHashing {
   uint32_t time_cost = 3;
   uint32_t memory_kib = 64 * 1024;
