@@ -1,6 +1,7 @@
 // junheng serve: the API and the web front end on one port.
 #include <fmt/format.h>
 #include <signal.h>
+#include <unistd.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -21,6 +22,8 @@
 namespace junheng::app {
 namespace {
 
+int g_stop_pipe[2] = {-1, -1};
+
 struct ServeArgs {
   std::string db, bind = "127.0.0.1", web = JUNHENG_WEB_DIR, imports;
   int port = 8080, threads = 16, readers = 4;
@@ -30,14 +33,6 @@ void Serve(const ServeArgs& a) {
   if (!std::filesystem::exists(a.db))
     throw CommandError(fmt::format("there is no database at {}; create one with `junheng init --db {}` or "
                                    "`junheng demo --db {}`", a.db, a.db, a.db));
-  // SIGINT and SIGTERM are taken by one thread (below), so every thread started
-  // from here on must have them blocked.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
   auto logger = spdlog::stderr_logger_mt("junheng");
   logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":%v})", spdlog::pattern_time_type::utc);
   spdlog::set_default_logger(logger);
@@ -73,16 +68,29 @@ void Serve(const ServeArgs& a) {
     fmt::print(stderr, "note: no web front end at {} (build it with scripts/build-web.sh); the API works\n", a.web);
   fmt::print("listening on http://{}:{}\n", a.bind, server.port());
   std::fflush(stdout);
-  std::jthread stopper([&](std::stop_token) {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    spdlog::info(R"("stopping on signal {}")", sig);
+  // SIGINT and SIGTERM write a byte to a pipe (all a signal handler may safely
+  // do); a thread reading it stops the server, which answers the requests in
+  // flight and returns from Run.
+  if (pipe(g_stop_pipe) != 0) throw CommandError("cannot create a pipe for signals");
+  struct sigaction action {};
+  action.sa_handler = [](int) {
+    const char byte = 1;
+    [[maybe_unused]] auto n = write(g_stop_pipe[1], &byte, 1);
+  };
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  std::thread stopper([&] {
+    char byte = 0;
+    const bool signalled = read(g_stop_pipe[0], &byte, 1) == 1 && byte == 1;
+    if (signalled) spdlog::info(R"("stopping: finishing the requests in flight")");
     server.Stop();
   });
-  OrDie(server.Run());
-  // Run returned because of a signal, or the server failed; either way the
-  // stopper must not wait for a signal that never comes.
-  pthread_kill(stopper.native_handle(), SIGTERM);
+  const auto ran = server.Run();
+  // Run returned on a signal or a failure; wake the stopper either way.
+  const char done = 0;
+  [[maybe_unused]] auto n = write(g_stop_pipe[1], &done, 1);
+  stopper.join();
+  OrDie(ran);
   fmt::print(stderr, "stopped\n");
 }
 

@@ -11,29 +11,19 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/run_junheng.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using junheng::app::testing::CommandRun;
 
 // Runs junheng with `args` (shell words), today fixed so results do not move.
 CommandRun Junheng(const std::string& args) {
-  const std::string cmd = fmt::format("JUNHENG_TODAY=2026-11-28 JUNHENG_DATA_DIR={} {} {} 2>&1 </dev/null",
-                                      JUNHENG_DATA_DIR, JUNHENG_BINARY, args);
-  CommandRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return junheng::app::testing::RunJunheng(args, "/dev/null", "JUNHENG_TODAY=2026-11-28");
 }
 
 // A number as junheng prints it: up to six decimals, trailing zeros dropped.
