@@ -27,6 +27,7 @@ int g_stop_pipe[2] = {-1, -1};
 struct ServeArgs {
   std::string db, bind = "127.0.0.1", web = JUNHENG_WEB_DIR, imports;
   int port = 8080, threads = 16, readers = 4;
+  bool secure_cookies = false;
 };
 
 void Serve(const ServeArgs& a) {
@@ -60,7 +61,7 @@ void Serve(const ServeArgs& a) {
   http::Metrics metrics;
   services::ResultCache cache(*live);
   http::ServerContext context{*pool, *live, accounts, audit, imports, clock, [] { return Today(); }, DataDir(),
-                              &metrics, &cache};
+                              &metrics, &cache, a.secure_cookies};
   http::Server server(context, http::ServerOptions{.bind = a.bind, .port = a.port, .web_dir = a.web,
                                                    .threads = a.threads});
   OrDie(server.Bind());
@@ -106,6 +107,8 @@ void AddServeCommand(CLI::App& app) {
   serve->add_option("--threads", args->threads, "Request threads")->capture_default_str()->check(CLI::Range(1, 256));
   serve->add_option("--readers", args->readers, "Read connections to the database")->capture_default_str()->check(CLI::Range(1, 64));
   serve->add_option("--imports", args->imports, "Folder where uploaded files are kept (default: imports/ beside the database)");
+  serve->add_flag("--secure-cookies", args->secure_cookies,
+                  "Mark the session cookie Secure (when a proxy in front serves HTTPS)");
   serve->callback([args] { Serve(*args); });
 }
 
