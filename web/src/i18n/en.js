@@ -100,7 +100,9 @@ export default {
     col: { registered: 'Records', delay_median: 'Median delay (days)', share_within_30d: 'Within 30 days (%)', completeness: 'Completeness (%)' },
     noRejected: 'No rejected rows', emptyQuarantine: 'The quarantine is empty', emptyConflicts: 'No conflicts', total: '{n} in all',
     status: { open: 'Open', resolved: 'Resolved', all: 'All' },
-    previous: 'Previous', next: 'Next', page: 'Page {n}', statusCol: 'Status', existingSeq: 'Existing event', message: 'Message', action: 'Action', resolve: 'Resolve',
+    previous: 'Previous', next: 'Next', page: 'Page {n}',
+    resolvedBy: 'Resolved by {who} at {at}:', statusCol: 'Status', existingSeq: 'Existing event',
+    message: 'Message', action: 'Action', resolve: 'Resolve',
     resolveTitle: 'Resolve conflict #{id}', notePlaceholder: 'What was decided (required)', noteRequired: 'Write a note first',
   },
 };

@@ -100,7 +100,9 @@ export default {
     col: { registered: '登记记录数', delay_median: '登记时滞中位数（天）', share_within_30d: '30天内登记占比（%）', completeness: '报告完整率（%）' },
     noRejected: '无拒收记录', emptyQuarantine: '隔离区为空', emptyConflicts: '没有冲突记录', total: '共 {n} 条',
     status: { open: '待处理', resolved: '已处理', all: '全部' },
-    previous: '上一页', next: '下一页', page: '第 {n} 页', statusCol: '状态', existingSeq: '已有事件序号', message: '说明', action: '操作', resolve: '处理',
+    previous: '上一页', next: '下一页', page: '第 {n} 页',
+    resolvedBy: '{who} 于 {at} 处理：', statusCol: '状态', existingSeq: '已有事件序号',
+    message: '说明', action: '操作', resolve: '处理',
     resolveTitle: '处理冲突 #{id}', notePlaceholder: '处理说明（必填）', noteRequired: '请填写处理说明',
   },
 };
