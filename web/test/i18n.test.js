@@ -37,7 +37,10 @@ test('every literal key used in src/ exists', () => {
     const used = new Set();
     for (const m of text.matchAll(/\bt(?:Or)?\('([a-zA-Z0-9_]+(?:\.[a-zA-Z0-9_]+)+)'(?!\s*\+)/g)) used.add(m[1]);
     // keys chosen in an expression: t(cond ? 'events.a' : 'events.b')
-    for (const m of text.matchAll(/'((?:events|event|person|persons|quality|imports|dashboard|common|login|app)\.[a-zA-Z0-9_.]+)'(?!\s*\+)/g)) used.add(m[1]);
+    for (const m of text.matchAll(/\bt\([^()]*?\?\s*'([\w.]+)'\s*:\s*'([\w.]+)'/g)) {
+      used.add(m[1]);
+      used.add(m[2]);
+    }
     for (const key of used) {
       if (!known.has(key)) missing.push(`${key} (${file.slice(SRC.length + 1)})`);
     }

@@ -43,10 +43,12 @@ export const imports = {
   status: (id) => get('/imports/' + encodeURIComponent(id)),
 };
 
+// queue: 'conflicts' (same key, other content) or 'reviews' (rows linkage could not tie
+// to exactly one person).
 export const review = {
   quarantine: (limit, offset) => get('/quarantine', { limit, offset }),
-  conflicts: (status) => get('/conflicts', { status }),
-  resolve: (id, note) => post('/conflicts/' + encodeURIComponent(id) + '/resolve', { note }),
+  list: (queue, status) => get('/' + queue, { status }),
+  resolve: (queue, id, note) => post('/' + queue + '/' + encodeURIComponent(id) + '/resolve', { note }),
 };
 
 export const quality = (params) => get('/quality', params);

@@ -3,14 +3,29 @@
 import { t } from '../i18n/index.js';
 import { todayInShanghai } from './format.js';
 
+// While a form is being emptied after a success (see resetQuietly), its rules hold their
+// tongue: the emptied fields are not the user's mistake.
+let quiet = false;
+
 export function requiredRule() {
   return {
     validator: (rule, value, callback) => {
-      if (value === '' || value === null || value === undefined) callback(new Error(t('events.required')));
+      if (!quiet && (value === '' || value === null || value === undefined)) callback(new Error(t('events.required')));
       else callback();
     },
     trigger: 'change',
   };
+}
+
+// Runs `reset` (which empties the form's model), then clears the messages once the form's
+// watchers have seen the new values.
+export function resetQuietly(formRef, reset) {
+  quiet = true;
+  reset();
+  setTimeout(() => {
+    quiet = false;
+    if (formRef.value) formRef.value.clearValidate();
+  }, 0);
 }
 
 // For date pickers: days after today (in Beijing) cannot have happened yet.
