@@ -32,7 +32,10 @@ struct LiveOptions {
 class LiveRegister {
  public:
   // Loads the snapshot (seconds on a city's register) and starts following.
-  static Result<std::unique_ptr<LiveRegister>> Start(StorePool& pool, LiveOptions options = {});
+  // `loader`, when given, is the store the snapshot is loaded from (a connection
+  // tuned for one long scan, e.g. memory-mapped); otherwise a pool reader.
+  static Result<std::unique_ptr<LiveRegister>> Start(StorePool& pool, LiveOptions options = {},
+                                                     store::Store* loader = nullptr);
   ~LiveRegister();  // stops the follower
   LiveRegister(const LiveRegister&) = delete;
   LiveRegister& operator=(const LiveRegister&) = delete;
