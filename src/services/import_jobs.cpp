@@ -125,6 +125,13 @@ void ImportJobs::Import(const Queued& q) {
   std::lock_guard lock(mutex_);
   ImportJob& job = jobs_[q.id];
   if (report) {
+    // The report names the file as the user named it; the kept copy's path is
+    // in the job folder and in the quarantine rows.
+    const std::string name = std::filesystem::path(q.path).filename().string();
+    for (auto& f : report->files) f = name;
+    for (auto& r : report->rejected) r.file = name;
+    for (auto& r : report->conflicts) r.file = name;
+    for (auto& r : report->review) r.file = name;
     job.status = ImportJob::Status::kDone;
     job.done = job.total = report->counts.persons_loaded + report->counts.events_loaded +
                            report->counts.duplicates + report->counts.conflicts + report->counts.rejected +

@@ -126,6 +126,19 @@ TEST(ApiTest, IndicatorsEqualThoseOfTheStatsService) {
   EXPECT_GE(Body(r)["rows"].size(), 2u);
 }
 
+TEST(ApiTest, ARepeatedQuestionIsAnsweredFromTheCacheUntilAnEventArrives) {
+  const std::string query = "/api/v1/indicators?division=" + Env().township.ToString() +
+                            "&from=2025-01-01&to=2026-01-01&indicators=births,tfr";
+  auto first = Env().Client().Get(query, Env().As("township"));
+  ASSERT_EQ(first->status, 200);
+  const auto before = Env().cache->stats();
+  auto second = Env().Client().Get(query, Env().As("township"));
+  const auto after = Env().cache->stats();
+  EXPECT_EQ(second->body, first->body);
+  EXPECT_EQ(after.hits, before.hits + 1);
+  EXPECT_EQ(after.misses, before.misses);
+}
+
 TEST(ApiTest, OutsideTheJurisdictionIs403AndAudited) {
   auto r = Env().Client().Get("/api/v1/indicators?division=" + Env().other_village.ToString() +
                                   "&from=2025-01-01&to=2026-01-01",
@@ -290,6 +303,7 @@ TEST(ApiTest, AnImportReportsEveryRejectedRowAndFeedersImportOnlyTheirSource) {
   EXPECT_EQ(job["report"]["counts"]["events_loaded"], 1);
   EXPECT_EQ(job["report"]["counts"]["rejected"], 1);
   EXPECT_EQ(job["report"]["rejected"][0]["line"], 3);
+  EXPECT_EQ(job["report"]["rejected"][0]["file"], "deaths.csv");  // as uploaded, not the kept copy's path
   EXPECT_FALSE(job["report"]["rejected"][0]["reasons"].empty());
   // Another user does not see the job.
   EXPECT_EQ(Env().Client().Get("/api/v1/imports/" + std::to_string(job["id"].get<int64_t>()), Env().As("county"))->status,

@@ -36,7 +36,9 @@ TEST(DigestTest, KnownAnswers) {
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Sm3Hex(c.input), c.sm3) << c.input;
-    if (!c.sha256.empty()) EXPECT_EQ(Sha256Hex(c.input), c.sha256) << c.input;
+    if (!c.sha256.empty()) {
+      EXPECT_EQ(Sha256Hex(c.input), c.sha256) << c.input;
+    }
   }
 }
 
@@ -110,7 +112,9 @@ TEST_F(AuditTest, TheChainVerifiesAndListsBack) {
     EXPECT_EQ(r.entry.target, Entry(r.id).target);
     EXPECT_EQ(r.entry.actor, Entry(r.id).actor);
     EXPECT_EQ(r.hash, *Sm3Hex(r.prev_hash + "\n" + CanonicalAuditText(r.id, r.at, r.entry)));
-    if (i > 0) EXPECT_EQ(r.prev_hash, (*all)[i - 1].hash);
+    if (i > 0) {
+      EXPECT_EQ(r.prev_hash, (*all)[i - 1].hash);
+    }
   }
   EXPECT_EQ(v->last_hash, all->back().hash);
 
