@@ -8,23 +8,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 web="$root/web"
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-
-missing=()
-for p in nodejs npm chromium fonts-noto-cjk; do
-  installed "$p" && continue
-  # A Node.js package from outside Debian ships npm inside it (and conflicts with Debian's
-  # npm): a working `npm` command counts as npm installed.
-  [ "$p" = npm ] && command -v npm >/dev/null 2>&1 && continue
-  missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing: ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+source "$root/scripts/apt.sh"
+# A Node.js package from outside Debian ships npm inside it (and conflicts with Debian's
+# npm): a working `npm` command counts as npm installed.
+packages=(nodejs chromium fonts-noto-cjk)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+apt_install "${packages[@]}"
 
 # node_modules is up to date when it was installed from this very lock file.
 stamp="$web/node_modules/.junheng-lock.sha256"

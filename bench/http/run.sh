@@ -16,7 +16,8 @@ cd "$(dirname "$0")/../.."
 db=${1:?usage: bench/http/run.sh DB [SECONDS]}
 secs=${2:-30}
 bin=build/src/app/junheng
-command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+source scripts/apt.sh
+apt_install wrk curl
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 password=Load-2035-pass

@@ -49,44 +49,43 @@ Result<std::shared_ptr<const std::string>> Cached(Call& call, const std::string&
   });
 }
 
-Outcome GetDivision(Call& call) {
+nlohmann::json Brief(const Division& d) {
+  return {{"code", d.code.ToString()}, {"name", d.name}, {"level", static_cast<int>(d.code.level())}};
+}
+
+// The division named by the path's {code}, inside the user's jurisdiction:
+// `answer` builds the reply from it and the snapshot.
+Outcome WithPathDivision(Call& call, const std::function<Outcome(const analytics::Snapshot&, const Division&)>& answer) {
   auto code = DivisionCode::Parse(call.Path("code"));
   if (!code) return Refuse(ErrorCode::kInvalidArgument, "code: 不是12位区划代码 / not a 12-digit division code", "code");
   if (auto ok = call.RequireInside(*code, "read a division"); !ok) return Refuse(ok.error());
   return call.context().live.Read([&](const analytics::Snapshot& s) -> Outcome {
     const Division* d = s.tree().Find(*code);
     if (!d) return Refuse(ErrorCode::kNotFound, fmt::format("没有区划 {} / no division {}", call.Path("code"), call.Path("code")));
+    return answer(s, *d);
+  });
+}
+
+Outcome GetDivision(Call& call) {
+  return WithPathDivision(call, [](const analytics::Snapshot& s, const Division& d) -> Outcome {
     nlohmann::json path = nlohmann::json::array();
-    for (DivisionCode c = *code; !c.empty(); c = c.parent()) {
+    for (DivisionCode c = d.code; !c.empty(); c = c.parent()) {
       const Division* at = s.tree().Find(c);
       if (!at) break;
-      path.insert(path.begin(), nlohmann::json{{"code", c.ToString()}, {"name", at->name},
-                                               {"level", static_cast<int>(c.level())}});
+      path.insert(path.begin(), Brief(*at));
     }
-    return Json(200, nlohmann::json{{"code", d->code.ToString()},
-                                    {"name", d->name},
-                                    {"level", static_cast<int>(d->code.level())},
-                                    {"parent_code", d->code.parent().empty() ? nlohmann::json(nullptr)
-                                                                             : nlohmann::json(d->code.parent().ToString())},
-                                    {"path", std::move(path)}}
-                         .dump());
+    nlohmann::json out = Brief(d);
+    out["parent_code"] = d.code.parent().empty() ? nlohmann::json(nullptr) : nlohmann::json(d.code.parent().ToString());
+    out["path"] = std::move(path);
+    return Json(200, out.dump());
   });
 }
 
 Outcome GetChildren(Call& call) {
-  auto code = DivisionCode::Parse(call.Path("code"));
-  if (!code) return Refuse(ErrorCode::kInvalidArgument, "code: 不是12位区划代码 / not a 12-digit division code", "code");
-  if (auto ok = call.RequireInside(*code, "read a division"); !ok) return Refuse(ok.error());
-  return call.context().live.Read([&](const analytics::Snapshot& s) -> Outcome {
-    const Division* d = s.tree().Find(*code);
-    if (!d) return Refuse(ErrorCode::kNotFound, fmt::format("没有区划 {} / no division {}", call.Path("code"), call.Path("code")));
+  return WithPathDivision(call, [](const analytics::Snapshot& s, const Division& d) -> Outcome {
     nlohmann::json children = nlohmann::json::array();
-    for (const Division* c : s.tree().Children(*code))
-      children.push_back({{"code", c->code.ToString()}, {"name", c->name}, {"level", static_cast<int>(c->code.level())}});
-    return Json(200, nlohmann::json{{"division", {{"code", d->code.ToString()}, {"name", d->name},
-                                                  {"level", static_cast<int>(d->code.level())}}},
-                                    {"children", std::move(children)}}
-                         .dump());
+    for (const Division* c : s.tree().Children(d.code)) children.push_back(Brief(*c));
+    return Json(200, nlohmann::json{{"division", Brief(d)}, {"children", std::move(children)}}.dump());
   });
 }
 
