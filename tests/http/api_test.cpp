@@ -139,6 +139,31 @@ TEST(ApiTest, ARepeatedQuestionIsAnsweredFromTheCacheUntilAnEventArrives) {
   EXPECT_EQ(after.misses, before.misses);
 }
 
+TEST(ApiTest, PyramidAndLifeTableAreThoseOfTheStatsService) {
+  const Date from = *Date::Parse("2023-01-01"), to = *Date::Parse("2026-01-01");
+  auto p = Env().Client().Get("/api/v1/pyramid?from=2023-01-01&to=2026-01-01&on=2025-06-30", Env().As("county"));
+  ASSERT_EQ(p->status, 200) << p->body;
+  auto rows = Env().live->Read([&](const analytics::Snapshot& s) {
+    return *services::ComputePyramid(s, Env().county, from, to, *Date::Parse("2025-06-30"));
+  });
+  ASSERT_EQ(Body(p)["rows"].size(), rows.size());
+  double total = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(Body(p)["rows"][i]["male"].get<double>(), rows[i].male);
+    EXPECT_EQ(Body(p)["rows"][i]["female"].get<double>(), rows[i].female);
+    total += rows[i].male + rows[i].female;
+  }
+  EXPECT_GT(total, 100);
+  auto lt = Env().Client().Get("/api/v1/lifetable?from=2023-01-01&to=2026-01-01&sex=f", Env().As("admin"));
+  ASSERT_EQ(lt->status, 200) << lt->body;
+  auto table = Env().live->Read([&](const analytics::Snapshot& s) {
+    return *services::ComputeLifeTable(s, *DivisionCode::Parse("141000000000"), from, to, Sex::kFemale);
+  });
+  ASSERT_EQ(Body(lt)["rows"].size(), table.size());
+  EXPECT_EQ(Body(lt)["rows"][0]["ex"].get<double>(), table[0].ex);
+  EXPECT_EQ(Env().Client().Get("/api/v1/lifetable?from=2023-01-01&to=2026-01-01&sex=x", Env().As("admin"))->status, 400);
+}
+
 TEST(ApiTest, OutsideTheJurisdictionIs403AndAudited) {
   auto r = Env().Client().Get("/api/v1/indicators?division=" + Env().other_village.ToString() +
                                   "&from=2025-01-01&to=2026-01-01",
