@@ -152,10 +152,13 @@ Outcome PostEvent(Call& call) {
       return Refuse(ErrorCode::kInvalidArgument, fmt::format("{}: 不能为空 / must not be empty", key), key);
   }
   ServerContext& ctx = call.context();
+  std::string division;
+  for (const auto& [field, value] : form.event)
+    if (field == Field::kDivision) division = value;
   auto result = services::RegisterEvent(ctx.pool, ctx.live, form, ViewerOf(call), ctx.clock, ctx.today());
   if (!result) return Refuse(result.error());
   if (!result->registered) {
-    call.Audit("write_event", "", "", "failed", nlohmann::json{{"reasons", result->reasons.size()}}.dump());
+    call.Audit("write_event", "", division, "failed", nlohmann::json{{"reasons", result->reasons.size()}}.dump());
     std::string first = result->reasons.front().message;
     return std::unexpected(HttpError(
         Error{ErrorCode::kValidationFailed,
@@ -163,7 +166,8 @@ Outcome PostEvent(Call& call) {
         result->reasons.front().field, result->reasons));
   }
   const services::RegisteredEvent& r = *result->registered;
-  call.Audit("write_event", r.event_id, "", "ok", nlohmann::json{{"seq", r.seq}, {"person_id", r.person_id}}.dump());
+  call.Audit("write_event", r.event_id, division, "ok",
+             nlohmann::json{{"seq", r.seq}, {"person_id", r.person_id}}.dump());
   // Answer once the indicators include the event, so the caller's next read sees it.
   ctx.live.WaitFor(r.seq, std::chrono::milliseconds(1000));
   return Json(201, nlohmann::json{{"seq", r.seq}, {"event_id", r.event_id}, {"person_id", r.person_id},
