@@ -86,6 +86,19 @@ void BM_CountyYearPanel(benchmark::State& state) {
 }
 BENCHMARK(BM_CountyYearPanel)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// One question of a dashboard: the whole city over one year, all indicators
+// (what GET /api/v1/indicators computes when its answer is not cached).
+void BM_CityYear(benchmark::State& state) {
+  const analytics::Snapshot& s = *TheSnapshot().snapshot;
+  const analytics::PanelQuery q{{*DivisionCode::Parse("141000000000")},
+                                {analytics::Period{*Date::Parse("2025-01-01"), *Date::Parse("2026-01-01")}}};
+  for (auto _ : state) {
+    auto tallies = analytics::TallyPanel(s, q);
+    benchmark::DoNotOptimize(analytics::ComputeIndicators(tallies->front()));
+  }
+}
+BENCHMARK(BM_CityYear)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // The same panel in SQL by SQLite on the same store (tallies only; the indicator
 // formulas on top are the same C++ as above and take microseconds).
 void BM_CountyYearPanelSql(benchmark::State& state) {
