@@ -9,6 +9,8 @@
 #   dashboard  GET /api/v1/indicators for the city's cards, ~500 requests/s
 #   search     GET /api/v1/persons?q=<citizen id>, ~200 requests/s
 #   register   POST /api/v1/events (a move within the city), ~50 requests/s
+#   mixed      dashboard and register at once: every registration moves the
+#              snapshot on, and other users' answers may then be up to 0.5 s old
 # wrk is closed-loop; each connection waits `delay` ms between requests, which
 # sets the rate; the rate reached is printed beside the latencies.
 set -euo pipefail
@@ -21,8 +23,12 @@ apt_install wrk curl
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 password=Load-2035-pass
-echo "$password" | $bin user add --db "$db" --username bench --role city_admin --division 141000000000 \
-  >/dev/null 2>&1 || true
+# One user reads the dashboard and searches, another registers (as a village
+# worker would): a user's own writes make their next answers fresh.
+for u in bench bench_writer; do
+  echo "$password" | $bin user add --db "$db" --username $u --role city_admin --division 141000000000 \
+    >/dev/null 2>&1 || true
+done
 
 $bin serve --db "$db" --port 0 --threads 16 >"$work/out" 2>"$work/err" &
 server=$!
@@ -30,8 +36,12 @@ for _ in $(seq 600); do grep -q listening "$work/out" 2>/dev/null && break; slee
 port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$work/out")
 [ -n "$port" ] || { cat "$work/err"; exit 1; }
 url=http://127.0.0.1:$port
-token=$(curl -s -X POST "$url/api/v1/session" -d "{\"username\":\"bench\",\"password\":\"$password\"}" |
-  python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
+login() {
+  curl -s -X POST "$url/api/v1/session" -d "{\"username\":\"$1\",\"password\":\"$password\"}" |
+    python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])'
+}
+token=$(login bench)
+writer_token=$(login bench_writer)
 today=$(python3 -c 'import datetime, zoneinfo; print(datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date())')
 year=${today:0:4}
 
@@ -66,7 +76,8 @@ local threads = {}
 function setup(thread) thread:set("tid", counter); counter = counter + 1; table.insert(threads, thread) end
 local i = 0
 headers = { ["Authorization"] = "Bearer $token", ["Content-Type"] = "application/json" }
-function next_item() i = i + 1; return items[((tid * math.floor(#items / 2) + i) % #items) + 1] end  -- 2 threads, halves apart
+base = 0  -- a script may start further into the list
+function next_item() i = i + 1; return items[((base + tid * math.floor(#items / 2) + i) % #items) + 1] end  -- 2 threads, halves apart
 LUA
 cat >"$work/dashboard.lua" <<LUA
 dofile("$work/common.lua")
@@ -83,6 +94,7 @@ LUA
 cat >"$work/register.lua" <<LUA
 dofile("$work/common.lua")
 dofile("$work/moves.lua")
+headers["Authorization"] = "Bearer $writer_token"
 function request() return wrk.format("POST", "/api/v1/events", headers, next_item()) end
 function delay() return 38 end
 local shown = 0
@@ -90,6 +102,9 @@ function response(status, headers, body)
   if status >= 300 and shown < 3 then shown = shown + 1; io.stderr:write(status .. " " .. body .. "\n") end
 end
 LUA
+
+# The registrations of the mixed load move other residents than the first run's.
+{ echo "dofile(\"$work/register.lua\")"; echo 'base = math.floor(#items / 4)'; } >"$work/register-mixed.lua"
 
 run() {  # name connections
   local out
@@ -107,4 +122,6 @@ echo "junheng serve on $(nproc) cores, $(basename "$db") ($(curl -s "$url/health
 run dashboard 10
 run search 4
 run register 2
+echo "mixed: the dashboard and registrations at the same time"
+run dashboard 10 & run register-mixed 2; wait
 echo "server memory: $(curl -s "$url/metrics" | awk '$1=="process_resident_memory_bytes"{printf "%.0f MiB", $2/1048576}')"

@@ -42,7 +42,7 @@ HttpResult<Scope> ReadScope(Call& call) {
 // The answer kept for `key` at the current snapshot, or computed now.
 Result<std::shared_ptr<const std::string>> Cached(Call& call, const std::string& key,
                                                   const services::ResultCache::Compute& compute) {
-  if (call.context().cache) return call.context().cache->Get(key, compute);
+  if (call.context().cache) return call.context().cache->Get(key, call.user().username, compute);
   return call.context().live.Read([&](const analytics::Snapshot& s) -> Result<std::shared_ptr<const std::string>> {
     JH_ASSIGN_OR_RETURN(std::string value, compute(s));
     return std::make_shared<const std::string>(std::move(value));

@@ -169,6 +169,7 @@ Outcome PostEvent(Call& call) {
   call.Audit("write_event", r.event_id, division, "ok",
              nlohmann::json{{"seq", r.seq}, {"person_id", r.person_id}}.dump());
   // Answer once the indicators include the event, so the caller's next read sees it.
+  if (ctx.cache) ctx.cache->NoteWrite(call.user().username, r.seq);
   ctx.live.WaitFor(r.seq, std::chrono::milliseconds(1000));
   return Json(201, nlohmann::json{{"seq", r.seq}, {"event_id", r.event_id}, {"person_id", r.person_id},
                                   {"source", "manual"}}

@@ -45,13 +45,17 @@ bool LiveRegister::WaitFor(int64_t seq, std::chrono::milliseconds timeout) {
 }
 
 Status LiveRegister::CatchUpOnce() {
-  // CatchUp reads the store and applies to the snapshot; readers wait only for
-  // that, which is a few events' worth of work between two polls.
-  return pool_.Read([&](store::Store& store) -> Status {
-    std::unique_lock lock(mutex_);
-    JH_RETURN_IF_ERROR(CatchUp(store, snapshot_));
-    return {};
-  });
+  // Reading the store happens beside the readers (shared lock: only this thread
+  // applies events, so applied_seq cannot move meanwhile); they wait only for
+  // the applying, microseconds an event.
+  JH_ASSIGN_OR_RETURN(NewEvents fetched, pool_.Read([&](store::Store& store) {
+    std::shared_lock lock(mutex_);
+    return FetchNewEvents(store, snapshot_);
+  }));
+  if (fetched.events.empty()) return {};
+  std::unique_lock lock(mutex_);
+  JH_RETURN_IF_ERROR(ApplyNewEvents(fetched, snapshot_));
+  return {};
 }
 
 void LiveRegister::Follow(std::stop_token stop) {

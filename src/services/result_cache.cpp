@@ -20,24 +20,61 @@ std::shared_ptr<ResultCache::Entry> ResultCache::EntryFor(const std::string& key
   return entry;
 }
 
-Result<std::shared_ptr<const std::string>> ResultCache::Get(const std::string& key, const Compute& compute) {
+void ResultCache::NoteWrite(const std::string& user, int64_t seq) {
+  std::lock_guard lock(mutex_);
+  if (last_write_.size() > 100000) last_write_.clear();  // bounded; forgetting only costs a recomputation
+  int64_t& last = last_write_[user];
+  last = std::max(last, seq);
+}
+
+int64_t ResultCache::LastWrite(const std::string& user) const {
+  std::lock_guard lock(mutex_);
+  auto it = last_write_.find(user);
+  return it == last_write_.end() ? 0 : it->second;
+}
+
+Result<std::shared_ptr<const std::string>> ResultCache::Get(const std::string& key, const std::string& user,
+                                                            const Compute& compute) {
   std::shared_ptr<Entry> entry = EntryFor(key);
+  const int64_t own_write = LastWrite(user);
+  auto hit = [&](std::shared_ptr<const std::string> value) {
+    std::lock_guard lock(mutex_);
+    ++stats_.hits;
+    return value;
+  };
   return live_.Read([&](const analytics::Snapshot& snapshot) -> Result<std::shared_ptr<const std::string>> {
     // Under the shared lock applied_seq cannot change, so the answer computed
     // here is exactly the snapshot's at `seq`.
     const int64_t seq = snapshot.applied_seq();
-    std::lock_guard computing(entry->computing);
-    if (entry->seq == seq && entry->value) {
-      std::lock_guard lock(mutex_);
-      ++stats_.hits;
-      return entry->value;
+    // May the kept answer be given, with this much staleness allowed?
+    auto usable = [&](std::chrono::steady_clock::duration allowed) -> std::shared_ptr<const std::string> {
+      std::lock_guard lock(entry->state);
+      if (!entry->value) return nullptr;
+      const bool exact = entry->seq == seq;
+      const bool recent = entry->seq >= own_write && std::chrono::steady_clock::now() - entry->computed_at < allowed;
+      return exact || recent ? entry->value : nullptr;
+    };
+    if (auto v = usable(max_staleness_)) return hit(std::move(v));
+    std::unique_lock computing(entry->computing, std::try_to_lock);
+    if (!computing.owns_lock()) {
+      // Another request is computing it: rather than wait, take the kept answer
+      // while it is within twice the staleness (the promised second).
+      if (auto v = usable(2 * max_staleness_)) return hit(std::move(v));
+      computing.lock();
+      if (auto v = usable(max_staleness_)) return hit(std::move(v));
     }
+    const auto started = std::chrono::steady_clock::now();
     JH_ASSIGN_OR_RETURN(std::string value, compute(snapshot));
-    entry->value = std::make_shared<const std::string>(std::move(value));
-    entry->seq = seq;
+    auto kept = std::make_shared<const std::string>(std::move(value));
+    {
+      std::lock_guard lock(entry->state);
+      entry->value = kept;
+      entry->seq = seq;
+      entry->computed_at = started;
+    }
     std::lock_guard lock(mutex_);
     ++stats_.misses;
-    return entry->value;
+    return kept;
   });
 }
 

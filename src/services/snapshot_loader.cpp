@@ -6,26 +6,12 @@
 #include <optional>
 #include <thread>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace junheng::services {
 namespace {
-
-// Applies one stored event, adding its person first if the snapshot lacks them.
-Status ApplyStored(store::Store& store, analytics::Snapshot& snapshot, const store::StoredEvent& se) {
-  if (snapshot.FindPerson(se.event.person_id) == analytics::kNone) {
-    JH_ASSIGN_OR_RETURN(std::optional<Person> person, store.FindPerson(se.event.person_id));
-    if (!person) {
-      return Fail(ErrorCode::kInternal,
-                  fmt::format("event {} (seq {}) refers to person {}, who is not in the store",
-                              se.event.event_id, se.seq, se.event.person_id));
-    }
-    JH_RETURN_IF_ERROR(snapshot.AddPerson(*person));
-  }
-  JH_RETURN_IF_ERROR(snapshot.Apply(se.event));
-  snapshot.set_applied_seq(se.seq);
-  return {};
-}
 
 // Copies what the snapshot reads (store::Detail::kVitals) into a recycled
 // record: a whole Person or Event is ten strings, and copying all of them was a
@@ -181,16 +167,42 @@ Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress
   return snapshot;
 }
 
-Result<int64_t> CatchUp(store::Store& store, analytics::Snapshot& snapshot) {
-  int64_t applied = 0;
-  Status failed;
+Result<NewEvents> FetchNewEvents(store::Store& store, const analytics::Snapshot& snapshot) {
+  NewEvents out;
   JH_RETURN_IF_ERROR(store.ForEachEventAfter(snapshot.applied_seq(), [&](const store::StoredEvent& se) {
-    if (!failed) return;
-    failed = ApplyStored(store, snapshot, se);
-    ++applied;
+    out.events.push_back(se);
   }, store::Detail::kVitals));
-  JH_RETURN_IF_ERROR(failed);
+  for (const store::StoredEvent& se : out.events) {
+    const std::string& id = se.event.person_id;
+    if (snapshot.FindPerson(id) != analytics::kNone) continue;
+    if (std::any_of(out.persons.begin(), out.persons.end(), [&](const Person& p) { return p.person_id == id; }))
+      continue;
+    JH_ASSIGN_OR_RETURN(std::optional<Person> person, store.FindPerson(id));
+    if (!person) {
+      return Fail(ErrorCode::kInternal, fmt::format("event {} (seq {}) refers to person {}, who is not in the store",
+                                                    se.event.event_id, se.seq, id));
+    }
+    out.persons.push_back(std::move(*person));
+  }
+  return out;
+}
+
+Result<int64_t> ApplyNewEvents(const NewEvents& fetched, analytics::Snapshot& snapshot) {
+  for (const Person& p : fetched.persons)
+    if (snapshot.FindPerson(p.person_id) == analytics::kNone) JH_RETURN_IF_ERROR(snapshot.AddPerson(p));
+  int64_t applied = 0;
+  for (const store::StoredEvent& se : fetched.events) {
+    if (se.seq <= snapshot.applied_seq()) continue;
+    JH_RETURN_IF_ERROR(snapshot.Apply(se.event));
+    snapshot.set_applied_seq(se.seq);
+    ++applied;
+  }
   return applied;
+}
+
+Result<int64_t> CatchUp(store::Store& store, analytics::Snapshot& snapshot) {
+  JH_ASSIGN_OR_RETURN(NewEvents fetched, FetchNewEvents(store, snapshot));
+  return ApplyNewEvents(fetched, snapshot);
 }
 
 }  // namespace junheng::services

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "analytics/snapshot.h"
 #include "core/error.h"
@@ -25,5 +26,16 @@ Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress
 
 // Applies the events committed after snapshot.applied_seq(). Returns how many.
 Result<int64_t> CatchUp(store::Store& store, analytics::Snapshot& snapshot);
+
+// CatchUp in two steps, so that a reader of a shared snapshot waits only for the
+// second: FetchNewEvents reads the store (the snapshot only read, under a shared
+// lock), ApplyNewEvents changes the snapshot (under an exclusive one). Nothing
+// else may apply events between the two.
+struct NewEvents {
+  std::vector<store::StoredEvent> events;  // after applied_seq, in log order (kVitals)
+  std::vector<Person> persons;             // their persons the snapshot has not seen
+};
+Result<NewEvents> FetchNewEvents(store::Store& store, const analytics::Snapshot& snapshot);
+Result<int64_t> ApplyNewEvents(const NewEvents& fetched, analytics::Snapshot& snapshot);
 
 }  // namespace junheng::services
