@@ -123,5 +123,7 @@ run dashboard 10
 run search 4
 run register 2
 echo "mixed: the dashboard and registrations at the same time"
-run dashboard 10 & run register-mixed 2; wait
+run dashboard 10 & mixed=$!
+run register-mixed 2
+wait "$mixed"
 echo "server memory: $(curl -s "$url/metrics" | awk '$1=="process_resident_memory_bytes"{printf "%.0f MiB", $2/1048576}')"
