@@ -53,6 +53,15 @@ Result<bool> Call::QueryBool(const char* name, bool fallback) const {
   return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: 应为 true 或 false / must be true or false", name));
 }
 
+Result<int64_t> Call::PathId(const std::string& name) const {
+  const std::string& text = path_.at(name);
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 0)
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: 应为整数 / must be a whole number", name));
+  return v;
+}
+
 Result<int64_t> Call::QueryInt(const char* name, int64_t fallback, int64_t min, int64_t max) const {
   auto text = Query(name);
   if (!text || text->empty()) return fallback;

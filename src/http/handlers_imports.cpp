@@ -62,11 +62,9 @@ Outcome PostImport(Call& call) {
 }
 
 Outcome GetImport(Call& call) {
-  const std::string& text = call.Path("id");
-  int64_t id = 0;
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
-    return Refuse(ErrorCode::kInvalidArgument, "id: 应为整数 / must be a whole number", "id");
-  id = std::stoll(text);
+  auto parsed = call.PathId("id");
+  if (!parsed) return std::unexpected(HttpError(parsed.error(), "id"));
+  const int64_t id = *parsed;
   auto job = call.context().imports.Get(id);
   if (!job || !MayFollow(call, *job))
     return Refuse(ErrorCode::kNotFound, fmt::format("没有导入任务 {} / no import job {}", id, id));

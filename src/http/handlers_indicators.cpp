@@ -49,10 +49,6 @@ Result<std::shared_ptr<const std::string>> Cached(Call& call, const std::string&
   });
 }
 
-nlohmann::json Brief(const Division& d) {
-  return {{"code", d.code.ToString()}, {"name", d.name}, {"level", static_cast<int>(d.code.level())}};
-}
-
 // The division named by the path's {code}, inside the user's jurisdiction:
 // `answer` builds the reply from it and the snapshot.
 Outcome WithPathDivision(Call& call, const std::function<Outcome(const analytics::Snapshot&, const Division&)>& answer) {
@@ -72,9 +68,9 @@ Outcome GetDivision(Call& call) {
     for (DivisionCode c = d.code; !c.empty(); c = c.parent()) {
       const Division* at = s.tree().Find(c);
       if (!at) break;
-      path.insert(path.begin(), Brief(*at));
+      path.insert(path.begin(), DivisionJson(*at));
     }
-    nlohmann::json out = Brief(d);
+    nlohmann::json out = DivisionJson(d);
     out["parent_code"] = d.code.parent().empty() ? nlohmann::json(nullptr) : nlohmann::json(d.code.parent().ToString());
     out["path"] = std::move(path);
     return Json(200, out.dump());
@@ -84,8 +80,8 @@ Outcome GetDivision(Call& call) {
 Outcome GetChildren(Call& call) {
   return WithPathDivision(call, [](const analytics::Snapshot& s, const Division& d) -> Outcome {
     nlohmann::json children = nlohmann::json::array();
-    for (const Division* c : s.tree().Children(d.code)) children.push_back(Brief(*c));
-    return Json(200, nlohmann::json{{"division", Brief(d)}, {"children", std::move(children)}}.dump());
+    for (const Division* c : s.tree().Children(d.code)) children.push_back(DivisionJson(*c));
+    return Json(200, nlohmann::json{{"division", DivisionJson(d)}, {"children", std::move(children)}}.dump());
   });
 }
 

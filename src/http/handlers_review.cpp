@@ -116,49 +116,43 @@ HttpResult<std::string> StatusFilter(Call& call) {
   return status;
 }
 
-Outcome GetConflicts(Call& call) {
+// GET /conflicts or /reviews: the rows `list` reads, with `status`, each as
+// `row_json` plus who resolved it.
+template <typename Row>
+Outcome ListReviewWork(Call& call, Result<std::vector<Row>> (store::Store::*list)(int64_t),
+                       nlohmann::json (*row_json)(const Row&)) {
   if (auto ok = RequireCityReviewer(call); !ok) return Refuse(ok.error());
   auto status = StatusFilter(call);
   if (!status) return std::unexpected(status.error());
-  auto rows = call.context().pool.Read([&](store::Store& s) { return s.ListConflicts(0); });
+  auto rows = call.context().pool.Read([&](store::Store& s) { return (s.*list)(0); });
   if (!rows) return Refuse(rows.error());
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& r : *rows) {
+  for (const Row& r : *rows) {
     if (*status != "all" && r.status != *status) continue;
     nlohmann::json j = {{"id", r.id}, {"batch_id", r.batch_id}, {"kind", RecordKindName(r.kind)},
-                        {"source", r.source}, {"file", r.file}, {"line", r.line}, {"record_key", r.record_key},
-                        {"existing_seq", r.existing_seq}, {"raw", r.raw}, {"message", r.message}};
+                        {"source", r.source}, {"file", r.file}, {"line", r.line}, {"raw", r.raw},
+                        {"message", r.message}};
+    j.update(row_json(r));
     j.update(ResolutionJson(r));
     out.push_back(std::move(j));
   }
   return Json(200, nlohmann::json{{"rows", std::move(out)}}.dump());
 }
 
-Outcome GetReviews(Call& call) {
-  if (auto ok = RequireCityReviewer(call); !ok) return Refuse(ok.error());
-  auto status = StatusFilter(call);
-  if (!status) return std::unexpected(status.error());
-  auto rows = call.context().pool.Read([&](store::Store& s) { return s.ListReviews(0); });
-  if (!rows) return Refuse(rows.error());
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& r : *rows) {
-    if (*status != "all" && r.status != *status) continue;
-    nlohmann::json j = {{"id", r.id}, {"batch_id", r.batch_id}, {"kind", RecordKindName(r.kind)},
-                        {"source", r.source}, {"file", r.file}, {"line", r.line}, {"raw", r.raw},
-                        {"candidates", r.candidates}, {"message", r.message}};
-    j.update(ResolutionJson(r));
-    out.push_back(std::move(j));
-  }
-  return Json(200, nlohmann::json{{"rows", std::move(out)}}.dump());
+nlohmann::json ConflictJson(const store::ConflictRow& r) {
+  return {{"record_key", r.record_key}, {"existing_seq", r.existing_seq}};
 }
+nlohmann::json ReviewJson(const store::ReviewRow& r) { return {{"candidates", r.candidates}}; }
+
+Outcome GetConflicts(Call& call) { return ListReviewWork(call, &store::Store::ListConflicts, ConflictJson); }
+Outcome GetReviews(Call& call) { return ListReviewWork(call, &store::Store::ListReviews, ReviewJson); }
 
 // POST .../{id}/resolve {"note": "..."}
 template <Status (store::Store::*Resolve)(int64_t, std::string_view, std::string_view)>
 Outcome PostResolve(Call& call) {
   if (auto ok = RequireCityReviewer(call); !ok) return Refuse(ok.error());
-  const std::string& text = call.Path("id");
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
-    return Refuse(ErrorCode::kInvalidArgument, "id: 应为整数 / must be a whole number", "id");
+  auto id = call.PathId("id");
+  if (!id) return std::unexpected(HttpError(id.error(), "id"));
   auto body = ParseObject(call.request().body.empty() ? "{}" : call.request().body);
   if (!body) return std::unexpected(body.error());
   if (auto ok = OnlyKeys(*body, {"note"}); !ok) return std::unexpected(ok.error());
@@ -166,13 +160,12 @@ Outcome PostResolve(Call& call) {
   if (!note) return std::unexpected(note.error());
   if (!*note || (*note)->empty())
     return Refuse(ErrorCode::kInvalidArgument, "note: 请说明处理结果 / say how it was resolved", "note");
-  const int64_t id = std::stoll(text);
   auto done = call.context().pool.Write(
-      [&](store::Store& s) { return (s.*Resolve)(id, **note, call.user().username); });
+      [&](store::Store& s) { return (s.*Resolve)(*id, **note, call.user().username); });
   if (!done) return Refuse(done.error());
-  call.Audit("resolve", fmt::format("{} {}", call.request().path.find("conflicts") != std::string::npos ? "conflict" : "review", id),
+  call.Audit("resolve", fmt::format("{} {}", call.request().path.find("conflicts") != std::string::npos ? "conflict" : "review", *id),
              call.user().division.ToString(), "ok", nlohmann::json{{"note", **note}}.dump());
-  return Json(200, nlohmann::json{{"id", id}, {"status", "resolved"}}.dump());
+  return Json(200, nlohmann::json{{"id", *id}, {"status", "resolved"}}.dump());
 }
 
 }  // namespace

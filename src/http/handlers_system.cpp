@@ -81,20 +81,4 @@ void AddSystemRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/audit", true, 0, GetAudit});
 }
 
-const std::vector<Route>& RouteTable() {
-  static const std::vector<Route> routes = [] {
-    std::vector<Route> r;
-    AddSystemRoutes(r);
-    AddSessionRoutes(r);
-    AddDivisionRoutes(r);
-    AddIndicatorRoutes(r);
-    AddPersonRoutes(r);
-    AddEventRoutes(r);
-    AddImportRoutes(r);
-    AddReviewRoutes(r);
-    return r;
-  }();
-  return routes;
-}
-
 }  // namespace junheng::http

@@ -75,6 +75,8 @@ class Call {
   services::Permissions permissions() const { return services::PermissionsOf(user_->role); }
   std::map<std::string, std::string>& path_params() { return path_; }
   const std::string& Path(const std::string& name) const { return path_.at(name); }
+  // A path parameter that must be a whole number (an id), failing with its name.
+  Result<int64_t> PathId(const std::string& name) const;
 
   // Query parameters, each failing with the parameter named.
   std::optional<std::string> Query(const char* name) const;

@@ -2,12 +2,14 @@
 
 namespace junheng::http {
 
+nlohmann::json DivisionJson(const Division& d) {
+  return {{"code", d.code.ToString()}, {"name", d.name}, {"level", static_cast<int>(d.code.level())}};
+}
+
 nlohmann::json DivisionJson(ServerContext& context, DivisionCode code) {
   return context.live.Read([&](const analytics::Snapshot& s) {
     const Division* d = s.tree().Find(code);
-    return nlohmann::json{{"code", code.ToString()},
-                          {"name", d ? d->name : ""},
-                          {"level", static_cast<int>(code.level())}};
+    return d ? DivisionJson(*d) : DivisionJson(Division{.code = code});
   });
 }
 

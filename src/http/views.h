@@ -9,7 +9,9 @@
 
 namespace junheng::http {
 
-// {code, name, level}; name "" when the division is unknown.
+// {code, name, level}.
+nlohmann::json DivisionJson(const Division& division);
+// The same for a code; name "" when the division is unknown.
 nlohmann::json DivisionJson(ServerContext& context, DivisionCode code);
 // {username, display_name, role, role_title, division:{...}, source, permissions:{...}}
 nlohmann::json UserJson(ServerContext& context, const services::User& user);

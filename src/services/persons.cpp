@@ -55,6 +55,22 @@ std::vector<DivisionCode> EventDivisions(const std::vector<store::StoredEvent>& 
   return out;
 }
 
+std::unexpected<Error> NoSuchPerson(std::string_view person_id) {
+  return Fail(ErrorCode::kNotFound,
+              fmt::format("没有人员编号为 {} 的人 / no person with person_id {}", person_id, person_id));
+}
+std::unexpected<Error> OutsideJurisdiction() {
+  return Fail(ErrorCode::kPermissionDenied, "该人员不在您的管辖范围内 / this person lives outside your jurisdiction");
+}
+
+// Whether the viewer may see the person: placed by the snapshot, or, for a
+// person who never lived here, by the divisions of their events (read only then).
+Result<bool> MaySee(store::Store& store, const Viewer& viewer, std::string_view person_id, const Placement& place) {
+  if (place.known) return Visible(viewer, place, {});
+  JH_ASSIGN_OR_RETURN(auto events, store.EventsOfPerson(person_id));
+  return Visible(viewer, place, EventDivisions(events));
+}
+
 Result<std::vector<std::string>> CandidateIds(store::Store& store, const PersonQuery& query) {
   if (!query.q.empty()) {
     if (auto cid = ParseCitizenId(query.q); cid) return store.FindByCitizenId(cid->number);
@@ -91,16 +107,24 @@ Result<std::vector<PersonSummary>> SearchPersons(StorePool& pool, const LiveRegi
       JH_ASSIGN_OR_RETURN(auto person, store.FindPerson(id));
       if (!person) continue;
       Placement place = PlaceOf(live, id);
-      std::vector<DivisionCode> divisions;
-      if (!place.known) {
-        JH_ASSIGN_OR_RETURN(auto events, store.EventsOfPerson(id));
-        divisions = EventDivisions(events);
-      }
-      if (!Visible(viewer, place, divisions)) continue;
+      JH_ASSIGN_OR_RETURN(bool visible, MaySee(store, viewer, id, place));
+      if (!visible) continue;
       Mask(*person, viewer);
       out.push_back({std::move(*person), std::move(place.residence), place.alive});
     }
     return out;
+  });
+}
+
+Status CheckVisible(StorePool& pool, const LiveRegister& live, std::string_view person_id, const Viewer& viewer) {
+  return pool.Read([&](store::Store& store) -> Status {
+    JH_ASSIGN_OR_RETURN(auto person, store.FindPerson(person_id));
+    if (!person)
+      return NoSuchPerson(person_id);
+    JH_ASSIGN_OR_RETURN(bool visible, MaySee(store, viewer, person_id, PlaceOf(live, person_id)));
+    if (!visible)
+      return OutsideJurisdiction();
+    return {};
   });
 }
 
@@ -109,14 +133,12 @@ Result<PersonRecord> GetPersonRecord(StorePool& pool, const LiveRegister& live, 
   return pool.Read([&](store::Store& store) -> Result<PersonRecord> {
     JH_ASSIGN_OR_RETURN(auto person, store.FindPerson(person_id));
     if (!person)
-      return Fail(ErrorCode::kNotFound, fmt::format("没有人员编号为 {} 的人 / no person with person_id {}",
-                                                    person_id, person_id));
+      return NoSuchPerson(person_id);
     JH_ASSIGN_OR_RETURN(auto events, store.EventsOfPerson(person_id));
     Placement place = PlaceOf(live, person_id);
     std::vector<DivisionCode> divisions = EventDivisions(events);
     if (!Visible(viewer, place, divisions))
-      return Fail(ErrorCode::kPermissionDenied,
-                  "该人员不在您的管辖范围内 / this person lives outside your jurisdiction");
+      return OutsideJurisdiction();
     Mask(*person, viewer);
     return PersonRecord{std::move(*person), std::move(place.residence), place.alive, std::move(events),
                         std::move(divisions)};

@@ -67,4 +67,8 @@ Result<std::vector<PersonSummary>> SearchPersons(StorePool& pool, const LiveRegi
 Result<PersonRecord> GetPersonRecord(StorePool& pool, const LiveRegister& live, std::string_view person_id,
                                      const Viewer& viewer);
 
+// The same checks as GetPersonRecord without reading the record: a resident's
+// events are not read at all.
+Status CheckVisible(StorePool& pool, const LiveRegister& live, std::string_view person_id, const Viewer& viewer);
+
 }  // namespace junheng::services

@@ -101,7 +101,7 @@ Result<RegistrationResult> RegisterEvent(StorePool& pool, const LiveRegister& li
                                  fmt::format("{} 不在您的管辖范围内 / {} lies outside your jurisdiction",
                                              event.value.division.ToString(), event.value.division.ToString())));
   if (!new_person && !event.value.person_id.empty()) {
-    auto seen = GetPersonRecord(pool, live, event.value.person_id, viewer);
+    auto seen = CheckVisible(pool, live, event.value.person_id, viewer);
     if (!seen) {
       if (seen.error().code == ErrorCode::kInternal || seen.error().code == ErrorCode::kUnavailable)
         return std::unexpected(seen.error());
