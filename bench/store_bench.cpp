@@ -1,12 +1,21 @@
-// bench/store_bench.cpp: write throughput of the SQLite store inside one batch.
+// bench/store_bench.cpp: write throughput of the store inside one batch, and
+// the full scans a snapshot load makes, on SQLite and (when
+// JUNHENG_BENCH_PG names a server) on PostgreSQL, from the same rows.
 //
 // The pattern of a census load: a fresh database, the division tree, then
 // persons, then one enumerate event per person. Rows are built before the timed
 // part, so the figures are the store's alone (binding, B-tree and index updates,
 // and the commit that writes the WAL). Targets on the 2-core reference machine:
-// AppendEvent >= 300,000 items/s, InsertPerson >= 200,000 items/s.
+// AppendEvent >= 300,000 items/s, InsertPerson >= 200,000 items/s (SQLite).
 //
-// The machine is shared, so compare changes by instructions, not seconds:
+// PostgreSQL: JUNHENG_BENCH_PG is the libpq URI of a database where CREATE
+// DATABASE is allowed (scripts/pg-test.sh uri); each run makes and drops a
+// database of its own. The /1 benchmarks are PostgreSQL, /0 SQLite:
+//   scripts/pg-test.sh start
+//   JUNHENG_BENCH_PG=$(scripts/pg-test.sh uri) build/bench/store_bench
+// The client and the server share the machine's cores, as in a one-box install.
+//
+// The machine is shared, so compare SQLite changes by instructions, not seconds:
 //   valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*BM_AppendEvents*'
 //       ./store_bench --benchmark_filter=BM_AppendEvents        (one command line)
 // and divide the total by the rows (the fixture's setup is inside the toggle too,
@@ -18,7 +27,11 @@
 // the per-statement cursor setup and teardown (~3,000).
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include <pqxx/pqxx>
+
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -26,7 +39,7 @@
 #include <fmt/format.h>
 
 #include "core/record.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 
 namespace junheng::store {
 namespace {
@@ -101,25 +114,57 @@ Rows MakeRows(int n) {
   return rows;
 }
 
-// A fresh database in a new temporary directory, with the division tree loaded.
+// The PostgreSQL server to measure on, "" for none.
+std::string PgServer() {
+  const char* uri = std::getenv("JUNHENG_BENCH_PG");
+  return uri != nullptr ? uri : "";
+}
+
+// `uri` naming the database `name` instead.
+std::string WithDatabase(const std::string& uri, const std::string& name) {
+  const size_t authority = uri.find("://") + 3;
+  const size_t query = uri.find('?', authority);
+  const size_t path = std::min(uri.find('/', authority), query);
+  return uri.substr(0, path) + "/" + name + (query == std::string::npos ? "" : uri.substr(query));
+}
+
+// A fresh register with the division tree loaded: a file in a new temporary
+// directory (SQLite) or a new database on the JUNHENG_BENCH_PG server.
 class Fixture {
  public:
-  Fixture() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "store_bench_XXXXXX").string();
-    dir_ = mkdtemp(pattern.data());
-    store_ = std::move(*OpenSqliteStore((dir_ / "bench.db").string()));
+  explicit Fixture(bool postgres) {
+    std::string target;
+    if (postgres) {
+      static int counter = 0;
+      database_ = fmt::format("jh_bench_{}_{}", getpid(), ++counter);
+      Admin("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+      Admin("CREATE DATABASE " + database_ + " ENCODING 'UTF8' TEMPLATE template0");
+      target = WithDatabase(PgServer(), database_);
+    } else {
+      std::string pattern = (std::filesystem::temp_directory_path() / "store_bench_XXXXXX").string();
+      dir_ = mkdtemp(pattern.data());
+      target = (dir_ / "bench.db").string();
+    }
+    store_ = std::move(*OpenStore(target));
     auto batch = std::move(*store_->BeginBatch({"census", {}, {}}));
     for (const Division& d : Divisions()) (void)batch->PutDivision(d);
     (void)batch->Commit({});
   }
   ~Fixture() {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    if (!database_.empty()) Admin("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
   Store& store() { return *store_; }
 
  private:
+  static void Admin(const std::string& sql) {
+    pqxx::connection conn(PgServer());
+    pqxx::nontransaction tx(conn);
+    tx.exec(sql);
+  }
   std::filesystem::path dir_;
+  std::string database_;
   std::unique_ptr<Store> store_;
 };
 
@@ -133,7 +178,7 @@ void BM_InsertPersons(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     {
-      Fixture fixture;
+      Fixture fixture(state.range(1) != 0);
       state.ResumeTiming();
       auto batch = std::move(*fixture.store().BeginBatch({"census", {}, {}}));
       for (int i = 0; i < n; ++i) {
@@ -153,7 +198,7 @@ void BM_AppendEvents(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     {
-      Fixture fixture;
+      Fixture fixture(state.range(1) != 0);
       {
         auto persons = std::move(*fixture.store().BeginBatch({"census", {}, {}}));
         for (int i = 0; i < n; ++i) (void)persons->InsertPerson(rows.persons[i], rows.name_keys[i]);
@@ -179,7 +224,7 @@ void BM_ImportPersonsThenEvents(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     {
-      Fixture fixture;
+      Fixture fixture(state.range(1) != 0);
       state.ResumeTiming();
       auto batch = std::move(*fixture.store().BeginBatch({"census", {}, {}}));
       for (int i = 0; i < n; ++i) (void)batch->InsertPerson(rows.persons[i], rows.name_keys[i]);
@@ -192,11 +237,52 @@ void BM_ImportPersonsThenEvents(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 2 * n);  // persons + events
 }
 
-BENCHMARK(BM_InsertPersons)->Arg(200000)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_AppendEvents)->Arg(200000)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_ImportPersonsThenEvents)->Arg(200000)->Unit(benchmark::kMillisecond)->UseRealTime();
+// The scans that load a snapshot: every person, then the whole log, at
+// Detail::kVitals (range 2 = 0) or kFull (1), on a register of n persons and n
+// events loaded once.
+void BM_ScanPersonsThenEvents(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const Detail detail = state.range(2) != 0 ? Detail::kFull : Detail::kVitals;
+  Rows rows = MakeRows(n);
+  Fixture fixture(state.range(1) != 0);
+  {
+    auto batch = std::move(*fixture.store().BeginBatch({"census", {}, {}}));
+    for (int i = 0; i < n; ++i) (void)batch->InsertPerson(rows.persons[i], rows.name_keys[i]);
+    for (int i = 0; i < n; ++i) (void)batch->AppendEvent(rows.events[i], rows.hashes[i]);
+    Check(batch->Commit({}).has_value(), state, "commit");
+  }
+  for (auto _ : state) {
+    int64_t persons = 0, events = 0;
+    Check(fixture.store().ForEachPersonAsStored([&](const Person&) { ++persons; }, detail).has_value(), state,
+          "scan persons");
+    Check(fixture.store().ForEachEventAfter(0, [&](const StoredEvent&) { ++events; }, detail).has_value(), state,
+          "scan events");
+    Check(persons == n && events == n, state, "count");
+  }
+  state.SetItemsProcessed(state.iterations() * 2 * n);  // persons + events
+}
+
+void Register(bool postgres) {
+  const int64_t engine = postgres ? 1 : 0;
+  benchmark::RegisterBenchmark("BM_InsertPersons", BM_InsertPersons)
+      ->Args({200000, engine})->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_AppendEvents", BM_AppendEvents)
+      ->Args({200000, engine})->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_ImportPersonsThenEvents", BM_ImportPersonsThenEvents)
+      ->Args({200000, engine})->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_ScanPersonsThenEvents", BM_ScanPersonsThenEvents)
+      ->Args({200000, engine, 0})->Args({200000, engine, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+}
 
 }  // namespace
 }  // namespace junheng::store
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  junheng::store::Register(false);
+  if (!junheng::store::PgServer().empty()) junheng::store::Register(true);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -3,9 +3,10 @@
 // The Store is an append-only event log (gapless sequence numbers), the persons
 // and divisions it refers to, and the bookkeeping of imports: batches,
 // quarantine (every rejected row with all its reasons), conflicts and the record
-// linkage review queue. SQLite (store/sqlite/) is the embedded default; a
-// PostgreSQL backend will implement the same interface, so nothing
-// engine-specific leaks out of store/.
+// linkage review queue. SQLite (store/sqlite/) is the embedded default,
+// PostgreSQL (store/postgres/) the production backend; store/open.h opens either
+// by its target, so nothing engine-specific leaks out of store/. Where the two
+// differ in what a caller sees, the comment below says so.
 //
 // Writes happen only inside a Batch, which is one transaction: if the process
 // dies, or the Batch is destroyed without Commit, the store is exactly as before.
@@ -143,15 +144,22 @@ class Batch {
   // Adds a division; fails with kConflict if the code exists with other content.
   virtual Status PutDivision(const Division& division) = 0;
   // Adds a person. `name_key` is the normalised name used by record linkage.
-  // REQUIRES: no person with this person_id exists (the caller checks).
+  // REQUIRES: no person with this person_id exists (the caller checks, with
+  // reads made inside this batch). SQLite refuses a repeat at once (kConflict);
+  // PostgreSQL sends rows in bulk and finds a repeat within one county at the
+  // next read or at Commit, which then fail with kConflict and end the batch.
   virtual Status InsertPerson(const Person& person, std::string_view name_key) = 0;
   // Appends to the log and returns the new sequence number (last + 1).
-  // REQUIRES: the person exists; (source, event_id) is new.
+  // REQUIRES: the person exists; (source, event_id) is new (as for
+  // InsertPerson: checked by the caller; the engines catch what pg_store.h says).
+  // An unknown division is kInvalidArgument at once on both engines.
   virtual Result<int64_t> AppendEvent(const Event& event, uint64_t content_hash) = 0;
   virtual Status AddQuarantine(const QuarantineRow& row) = 0;
   virtual Status AddConflict(const ConflictRow& row) = 0;
   virtual Status AddReview(const ReviewRow& row) = 0;
   // Records the batch with its counts and makes everything durable at once.
+  // On failure (a division whose parent is missing) SQLite keeps the batch
+  // open to be fixed or dropped; on PostgreSQL the batch is over: drop it.
   virtual Status Commit(const BatchCounts& counts) = 0;
 };
 
@@ -175,7 +183,9 @@ class Store {
   virtual Result<std::vector<StoredEvent>> BirthsOfMother(std::string_view mother_id) = 0;
   virtual Result<std::optional<EventKey>> FindEvent(std::string_view source, std::string_view event_id) = 0;
 
-  // Visit everything, persons by person_id and events by sequence number.
+  // Visit everything, persons by person_id and events by sequence number. The
+  // visits stream (a city's register never sits in memory); `fn` may call the
+  // store's reads, which see what the scan sees.
   virtual Status ForEachPerson(const std::function<void(const Person&)>& fn) = 0;
   Status ForEachEvent(const std::function<void(const StoredEvent&)>& fn) { return ForEachEventAfter(0, fn); }
   // Persons in the order they were stored: the fastest full scan (no index).
@@ -226,7 +236,7 @@ class Store {
   // returns how many.
   virtual Result<int64_t> DeleteExpiredSessions(Timestamp now, Timestamp idle_before) = 0;
 
-  // The audit log: append-only (the SQLite schema refuses UPDATE and DELETE).
+  // The audit log: append-only (both schemas refuse UPDATE and DELETE).
   // AppendAudit stores `row` as given; its id must be the last id + 1 (1 for the
   // first), else kConflict (another writer appended first: read LastAudit again).
   virtual Status AppendAudit(const AuditRow& row) = 0;
@@ -241,7 +251,8 @@ class Store {
   }
 
   // A consistent copy of the whole store at `path`, taken while others keep
-  // reading and writing. Fails if `path` exists.
+  // reading and writing: the SQLite file, or a pg_dump archive. Fails if `path`
+  // exists. store/open.h RestoreBackup puts it back.
   virtual Status Backup(const std::string& path) = 0;
 };
 

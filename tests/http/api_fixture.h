@@ -19,7 +19,8 @@
 #include "services/import_jobs.h"
 #include "services/live_register.h"
 #include "services/demo_register.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
+#include "support/test_store.h"
 
 namespace junheng::http {
 
@@ -51,6 +52,7 @@ class ApiEnvironment {
   httplib::Headers As(const std::string& username) { return {{"Authorization", "Bearer " + Token(username)}}; }
 
   std::filesystem::path dir;
+  std::unique_ptr<junheng::testing::TestRegister> test_register;
   std::unique_ptr<services::StorePool> pool;
   std::unique_ptr<services::LiveRegister> live;
   FakeClock clock{*ParseTimestamp("2025-12-31T10:00:00+08:00")};  // kDemoToday
@@ -73,13 +75,16 @@ class ApiEnvironment {
     dir = std::filesystem::temp_directory_path() / ("junheng-api-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    const std::string db = (dir / "api.db").string();
+    // SQLite or PostgreSQL, as the test process was started (support/test_store.h);
+    // never dropped: the server thread outlives every test.
+    test_register = std::make_unique<junheng::testing::TestRegister>(dir, "api.db");
+    const std::string db = test_register->target();
     {
-      auto store = store::OpenSqliteStore(db);
+      auto store = store::OpenStore(db);
       if (!store) throw std::runtime_error(store.error().message);
       if (!BuildDemoRegister(**store, 0.003, 5)) throw std::runtime_error("demo register");
     }
-    pool = std::move(*services::StorePool::Open([db] { return store::OpenSqliteStore(db); }, 2));
+    pool = std::move(*services::StorePool::Open([db] { return store::OpenStore(db); }, 2));
     live = std::move(*services::LiveRegister::Start(*pool, {std::chrono::milliseconds(50)}));
     services::AccountsOptions options;
     options.hashing = {1, 1024, 1};  // fast hashes for tests

@@ -1,5 +1,6 @@
-// A small register on disk for importer tests: two counties, three villages,
-// and helpers that write exchange-format files and import them.
+// A small register for importer tests, on the engine the test process runs on
+// (support/test_store.h): two counties, three villages, and helpers that write
+// exchange-format files and import them.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,7 +12,8 @@
 
 #include "core/citizen_id.h"
 #include "ingest/importer.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
+#include "support/test_store.h"
 
 namespace junheng::ingest::testing {
 
@@ -64,8 +66,11 @@ class ImportTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    db_ = (dir_ / "register.db").string();
-    store_ = std::move(*store::OpenSqliteStore(db_));
+    register_ = std::make_unique<junheng::testing::TestRegister>(dir_);
+    db_ = register_->target();
+    auto store = store::OpenStore(db_);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    store_ = std::move(*store);
     ImportOptions o = Options("");
     o.kind = RecordKind::kDivision;
     auto r = ImportText("divisions.csv", kDivisionsCsv, o);
@@ -73,6 +78,7 @@ class ImportTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
+    register_.reset();
     std::filesystem::remove_all(dir_);
   }
   ImportOptions Options(std::string source) const {
@@ -112,7 +118,8 @@ class ImportTest : public ::testing::Test {
   store::Summary Summary() { return *store_->GetSummary(); }
 
   std::filesystem::path dir_;
-  std::string db_;
+  std::unique_ptr<junheng::testing::TestRegister> register_;
+  std::string db_;  // the register's target: a file path (SQLite) or a URI (PostgreSQL)
   std::unique_ptr<store::Store> store_;
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -13,7 +14,8 @@
 #include "core/clock.h"
 #include "services/accounts.h"
 #include "services/store_pool.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
+#include "support/test_store.h"
 
 namespace junheng::services::testing {
 
@@ -31,14 +33,34 @@ inline AccountsOptions FastOptions() {
   return o;
 }
 
-// Runs `sql` on `path` with a plain connection (another program, or an
-// attacker with the file). Returns SQLite's result code.
-inline int RawExec(const std::string& path, const std::string& sql) {
+// Runs `sql` on the register at `target` with a plain connection of its engine
+// (another program, or an attacker with the file or a database login).
+// Returns "" on success, else the engine's message.
+inline std::string RawExec(const std::string& target, const std::string& sql) {
+  if (store::IsPostgresTarget(target)) {
+    try {
+      pqxx::connection c(target);
+      pqxx::nontransaction tx(c);
+      tx.exec(sql);
+      return "";
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  }
   sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_open(target.c_str(), &db);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  std::string message = rc == SQLITE_OK ? "" : (error ? error : "sqlite error");
+  sqlite3_free(error);
   sqlite3_close(db);
-  return rc;
+  return message;
+}
+
+// SQL that lifts the audit log's append-only guard, as an attacker would.
+inline std::string UnlockAuditSql() {
+  return junheng::testing::OnPostgres() ? "DROP TRIGGER audit_append_only ON audit; "
+                                        : "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ";
 }
 
 class AccountsFixture : public ::testing::Test {
@@ -46,8 +68,9 @@ class AccountsFixture : public ::testing::Test {
   void SetUp() override {
     std::string pattern = ::testing::TempDir() + "junheng_accounts_XXXXXX";
     dir_ = mkdtemp(pattern.data());
-    path_ = (dir_ / "register.db").string();
-    auto store = store::OpenSqliteStore(path_);
+    register_ = std::make_unique<junheng::testing::TestRegister>(dir_);
+    path_ = register_->target();
+    auto store = store::OpenStore(path_);
     ASSERT_TRUE(store.has_value()) << store.error().message;
     auto batch = (*store)->BeginBatch(store::BatchInfo{"", {"divisions.csv"}, Timestamp{0}});
     ASSERT_TRUE(batch.has_value());
@@ -65,18 +88,20 @@ class AccountsFixture : public ::testing::Test {
   }
   void TearDown() override {
     pool_.reset();
+    register_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
   // A second pool on the same file: what another server process has.
   std::unique_ptr<StorePool> OtherProcess() const {
-    auto store = store::OpenSqliteStore(path_);
+    auto store = store::OpenStore(path_);
     EXPECT_TRUE(store.has_value());
     return std::make_unique<StorePool>(std::move(*store));
   }
 
   std::filesystem::path dir_;
-  std::string path_;
+  std::unique_ptr<junheng::testing::TestRegister> register_;
+  std::string path_;  // the register's target
   FakeClock clock_{Timestamp{1767225600}};  // 2026-01-01T00:00:00Z
   std::unique_ptr<StorePool> pool_;
 };

@@ -243,7 +243,7 @@ TEST_F(AccountsTest, ALogoutInAnotherProcessCountsWithinTheRecheckInterval) {
 
 TEST_F(AccountsTest, ADisabledUserCannotSignInAndLosesTheSession) {
   const std::string token = accounts_->Login("wang", kPassword)->token;
-  ASSERT_EQ(RawExec(path_, "UPDATE users SET disabled = 1 WHERE username = 'wang'"), SQLITE_OK);
+  ASSERT_EQ(RawExec(path_, "UPDATE users SET disabled = TRUE WHERE username = 'wang'"), "");
   clock_.Advance(FastOptions().recheck_seconds);
   EXPECT_EQ(accounts_->Authenticate(token).error().code, ErrorCode::kUnauthenticated);
   auto login = accounts_->Login("wang", kPassword);

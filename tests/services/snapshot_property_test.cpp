@@ -13,7 +13,8 @@
 #include "services/demo_register.h"
 #include "services/snapshot_loader.h"
 #include "services/stats.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
+#include "support/test_store.h"
 
 namespace junheng {
 namespace {
@@ -27,11 +28,10 @@ const DivisionCode kCity = *DivisionCode::Parse("141000000000");
 class SnapshotPropertyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    path_ = new std::string((std::filesystem::temp_directory_path() /
-                             ("jh_snapshot_property_" + std::to_string(::getpid()) + ".db"))
-                                .string());
-    std::filesystem::remove(*path_);
-    auto store = store::OpenSqliteStore(*path_);
+    register_ = new testing::TestRegister(std::filesystem::temp_directory_path(),
+                                          "jh_snapshot_property_" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(register_->target());
+    auto store = store::OpenStore(register_->target());
     ASSERT_TRUE(store.has_value()) << store.error().message;
     ASSERT_TRUE(BuildDemoRegister(**store, 0.01, 3));
     store_ = store->release();
@@ -42,8 +42,9 @@ class SnapshotPropertyTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete snapshot_;
     delete store_;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(*path_ + suffix);
-    delete path_;
+    if (!testing::OnPostgres())
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(register_->target() + suffix);
+    delete register_;
   }
   void SetUp() override {
     if (!snapshot_) GTEST_SKIP() << "the demo register could not be built";
@@ -57,7 +58,7 @@ class SnapshotPropertyTest : public ::testing::Test {
     return *analytics::SplitPeriods(D("2015-01-01"), D("2026-01-01"), analytics::PeriodSplit::kYear);
   }
 
-  static inline std::string* path_ = nullptr;
+  static inline testing::TestRegister* register_ = nullptr;
   static inline store::Store* store_ = nullptr;
   static inline analytics::Snapshot* snapshot_ = nullptr;
 };

@@ -1,6 +1,7 @@
 // The SQL baseline (bench/sql/sql_panel.h) against the snapshot's TallyPanel:
 // the same register, read once through services::LoadSnapshot and once by SQL
 // on a read-only connection, must give the same Tally, field by field.
+// The panel is plain SQL on SQLite, so the suites are Sqlite* and have no PostgreSQL twin.
 #include "sql/sql_panel.h"
 
 #include <sqlite3.h>
@@ -142,7 +143,7 @@ sqlite3* OpenReadOnly(const std::string& path) {
   return db;
 }
 
-class SqlPanelDemoTest : public ::testing::Test {
+class SqlitePanelDemoTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
@@ -186,7 +187,7 @@ class SqlPanelDemoTest : public ::testing::Test {
   static inline sqlite3* db_ = nullptr;
 };
 
-TEST_F(SqlPanelDemoTest, EveryCountyEveryYear) {
+TEST_F(SqlitePanelDemoTest, EveryCountyEveryYear) {
   const auto counties = AtLevel(DivisionLevel::kCounty);
   ASSERT_EQ(counties.size(), 17u);
   const auto tallies = ExpectSamePanels(*snapshot_, db_, counties, Years(2015, 2025), "counties x years");
@@ -206,12 +207,12 @@ TEST_F(SqlPanelDemoTest, EveryCountyEveryYear) {
   EXPECT_LT(all.village_months_reporting, all.village_months);
 }
 
-TEST_F(SqlPanelDemoTest, CityQuarters2020) {
+TEST_F(SqlitePanelDemoTest, CityQuarters2020) {
   ExpectSamePanels(*snapshot_, db_, {Code("141000000000")},
                    Split(D(2020, 1, 1), D(2021, 1, 1), analytics::PeriodSplit::kQuarter), "city x quarters 2020");
 }
 
-TEST_F(SqlPanelDemoTest, TownshipsMonths2021) {
+TEST_F(SqlitePanelDemoTest, TownshipsMonths2021) {
   const auto townships = AtLevel(DivisionLevel::kTownship);
   ASSERT_GT(townships.size(), 40u);
   std::vector<DivisionCode> some;
@@ -222,7 +223,7 @@ TEST_F(SqlPanelDemoTest, TownshipsMonths2021) {
 
 // Long periods (birthdays split over many years), gaps between periods, periods not on
 // month bounds, and units that contain each other in one query.
-TEST_F(SqlPanelDemoTest, LongAndIrregularPeriods) {
+TEST_F(SqlitePanelDemoTest, LongAndIrregularPeriods) {
   ExpectSamePanels(*snapshot_, db_, AtLevel(DivisionLevel::kCounty), {{D(2015, 1, 1), D(2026, 1, 1)}},
                    "counties x 2015-2025 as one period");
   const std::vector<Period> irregular = {{D(2015, 1, 1), D(2015, 1, 2)},   {D(2016, 2, 15), D(2016, 3, 15)},
@@ -235,7 +236,7 @@ TEST_F(SqlPanelDemoTest, LongAndIrregularPeriods) {
                    irregular, "nested units x irregular periods");
 }
 
-TEST_F(SqlPanelDemoTest, FailsLikeTheSnapshot) {
+TEST_F(SqlitePanelDemoTest, FailsLikeTheSnapshot) {
   auto unknown = SqlPanel(db_, {Code("141099000000")}, Years(2020, 2020));
   ASSERT_FALSE(unknown.has_value());
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
@@ -259,7 +260,7 @@ using ingest::testing::kV1;
 using ingest::testing::kV2;
 using ingest::testing::kV3;
 
-class SqlPanelHandBuiltTest : public ingest::testing::ImportTest {
+class SqlitePanelHandBuiltTest : public ingest::testing::ImportTest {
  protected:
   void SetUp() override {
     ImportTest::SetUp();
@@ -345,7 +346,7 @@ class SqlPanelHandBuiltTest : public ingest::testing::ImportTest {
   sqlite3* conn_ = nullptr;  // read-only, for SqlPanel
 };
 
-TEST_F(SqlPanelHandBuiltTest, SameTalliesAsTheSnapshot) {
+TEST_F(SqlitePanelHandBuiltTest, SameTalliesAsTheSnapshot) {
   const auto years = Years(2015, 2025);
   const auto t = ExpectSamePanels(*snapshot_, conn_, Units(), years, "hand-built x years");
   ASSERT_EQ(t.size(), Units().size() * years.size());
@@ -407,7 +408,7 @@ TEST_F(SqlPanelHandBuiltTest, SameTalliesAsTheSnapshot) {
   EXPECT_EQ(v1_2016.delay_days[21], 1);
 }
 
-TEST_F(SqlPanelHandBuiltTest, MonthsAndIrregularPeriods) {
+TEST_F(SqlitePanelHandBuiltTest, MonthsAndIrregularPeriods) {
   const auto months = Split(D(2016, 1, 1), D(2026, 1, 1), analytics::PeriodSplit::kMonth);
   const auto t = ExpectSamePanels(*snapshot_, conn_, Units(), months, "hand-built x months");
   ASSERT_FALSE(t.empty());

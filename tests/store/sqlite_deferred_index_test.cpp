@@ -25,7 +25,7 @@ std::vector<std::string> LookupIndexes(const std::string& path) {
 
 const std::vector<std::string> kAll = {"events_mother", "events_person", "persons_citizen", "persons_link"};
 
-class DeferredIndexTest : public ::testing::Test {
+class SqliteDeferredIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = dir_.File("r.db");
@@ -55,7 +55,7 @@ class DeferredIndexTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(DeferredIndexTest, AFirstLoadCommitsWithEveryIndexBuilt) {
+TEST_F(SqliteDeferredIndexTest, AFirstLoadCommitsWithEveryIndexBuilt) {
   EXPECT_EQ(LookupIndexes(path_), kAll);
   Load(1000, false);
   EXPECT_EQ(LookupIndexes(path_), kAll);
@@ -63,13 +63,13 @@ TEST_F(DeferredIndexTest, AFirstLoadCommitsWithEveryIndexBuilt) {
   EXPECT_EQ(store_->EventsOfPerson("P000000999")->size(), 1u);
 }
 
-TEST_F(DeferredIndexTest, AReadDuringTheLoadBuildsTheIndexesItNeeds) {
+TEST_F(SqliteDeferredIndexTest, AReadDuringTheLoadBuildsTheIndexesItNeeds) {
   Load(1000, true);
   EXPECT_EQ(LookupIndexes(path_), kAll);
   EXPECT_EQ(*store_->FindByCitizenId("C700"), std::vector<std::string>{"P000000700"});
 }
 
-TEST_F(DeferredIndexTest, ARolledBackLoadLeavesTheIndexesAsTheyWere) {
+TEST_F(SqliteDeferredIndexTest, ARolledBackLoadLeavesTheIndexesAsTheyWere) {
   {
     auto b = *store_->BeginBatch(Info());
     Person p = SamplePerson(1);
@@ -80,7 +80,7 @@ TEST_F(DeferredIndexTest, ARolledBackLoadLeavesTheIndexesAsTheyWere) {
   EXPECT_EQ(LookupIndexes(path_), kAll);
 }
 
-TEST_F(DeferredIndexTest, ALaterBatchKeepsItsIndexes) {
+TEST_F(SqliteDeferredIndexTest, ALaterBatchKeepsItsIndexes) {
   Load(10, false);
   auto b = *store_->BeginBatch(Info());
   Person p = SamplePerson(11);

@@ -1,7 +1,11 @@
-// tests/store/store_test_util.h: temporary directories and sample register rows.
+// tests/store/store_test_util.h: temporary directories, registers on either
+// engine (support/test_store.h), and sample register rows.
 #pragma once
 
+#include <sqlite3.h>
 #include <stdlib.h>
+
+#include <pqxx/pqxx>
 
 #include <filesystem>
 #include <string>
@@ -12,8 +16,10 @@
 #include "core/date.h"
 #include "core/division.h"
 #include "core/record.h"
+#include "store/open.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
+#include "support/test_store.h"
 
 namespace junheng::store::testing {
 
@@ -29,6 +35,7 @@ class TempDir {
     std::filesystem::remove_all(path_, ec);
   }
   std::string File(std::string_view name) const { return (path_ / name).string(); }
+  const std::filesystem::path& path() const { return path_; }
 
  private:
   std::filesystem::path path_;
@@ -105,6 +112,37 @@ inline std::unique_ptr<Store> MustOpen(const std::string& path, const SqliteOpti
   auto store = OpenSqliteStore(path, options);
   EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
   return store ? std::move(*store) : nullptr;
+}
+
+// Opens the register at `target` on its engine, or fails the test.
+inline std::unique_ptr<Store> MustOpenStore(const std::string& target, const OpenOptions& options = {}) {
+  auto store = OpenStore(target, options);
+  EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
+  return store ? std::move(*store) : nullptr;
+}
+
+// Runs `sql` on the register at `target` with a plain connection of its
+// engine, as another program (or an attacker with access) would. Returns the
+// engine's error message, "" when the statement succeeded.
+inline std::string RawExec(const std::string& target, const std::string& sql) {
+  if (IsPostgresTarget(target)) {
+    try {
+      pqxx::connection conn(target);
+      pqxx::nontransaction tx(conn);
+      tx.exec(sql);
+      return "";
+    } catch (const std::exception& e) {
+      return std::string(e.what()).empty() ? "error" : e.what();
+    }
+  }
+  sqlite3* db = nullptr;
+  sqlite3_open(target.c_str(), &db);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  std::string out = rc == SQLITE_OK ? "" : (message != nullptr ? message : "error");
+  sqlite3_free(message);
+  sqlite3_close(db);
+  return out;
 }
 
 // One committed batch with the sample divisions and `n` persons, each enumerated once.
