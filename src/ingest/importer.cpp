@@ -79,20 +79,42 @@ Status Importer::Begin(const std::vector<std::string>& files) {
     // An empty register is known completely without reading it. (Events need
     // persons, so no persons means no events; PersonsUpperBound is constant time,
     // where a Summary scans the log.)
-    JH_ASSIGN_OR_RETURN(int64_t persons, store_.PersonsUpperBound());
-    complete_ = persons == 0;
+    JH_ASSIGN_OR_RETURN(mark_, ReadMark());
+    complete_ = mark_.persons == 0;
   }
   JH_ASSIGN_OR_RETURN(batch_, store_.BeginBatch(store::BatchInfo{options_.source, files, options_.now}));
+  if (complete_) {
+    // Now no one else writes until this batch ends: has anyone written since?
+    auto now = ReadMark();
+    if (!now) {
+      Abort();
+      return std::unexpected(now.error());
+    }
+    if (*now != mark_) Forget();
+  }
   return LoadDivisions();
+}
+
+Result<Importer::Mark> Importer::ReadMark() {
+  Mark m;
+  JH_ASSIGN_OR_RETURN(m.persons, store_.PersonsUpperBound());
+  JH_ASSIGN_OR_RETURN(m.seq, store_.LastSeq());
+  return m;
+}
+
+void Importer::Forget() {
+  people_.clear();
+  citizen_ids_.Clear();
+  event_keys_.Clear();
+  outside_mothers_.Clear();
+  complete_ = false;
 }
 
 Status Importer::Preload() {
   if (batch_) return Fail(ErrorCode::kInternal, "Preload must come before Begin");
   if (complete_) return {};
-  people_.clear();
-  citizen_ids_.Clear();
-  event_keys_.Clear();
-  outside_mothers_.Clear();
+  Forget();
+  JH_ASSIGN_OR_RETURN(mark_, ReadMark());  // before the scan: a commit during it moves the mark
   JH_RETURN_IF_ERROR(store_.ForEachPerson([&](const Person& p) {
     LifeState s;
     s.birth_days = p.birth_date.days();
@@ -126,16 +148,22 @@ Status Importer::Preload() {
 void Importer::Abort() {
   batch_.reset();
   // What the importer learnt may describe rows that were rolled back.
-  people_.clear();
-  citizen_ids_.Clear();
-  event_keys_.Clear();
-  outside_mothers_.Clear();
-  complete_ = false;
+  Forget();
 }
 
 Result<ImportReport> Importer::Commit() {
   if (!batch_) return Fail(ErrorCode::kInternal, "no import batch is open");
   report_.batch_id = batch_->id();
+  if (complete_) {
+    // The register's end with this batch in it, read while the writer lock is
+    // still held: the next Begin compares with it.
+    auto mark = ReadMark();
+    if (!mark) {
+      Abort();
+      return std::unexpected(mark.error());
+    }
+    mark_ = *mark;
+  }
   if (auto s = batch_->Commit(report_.counts); !s) {
     Abort();
     return std::unexpected(s.error());

@@ -165,6 +165,17 @@ class Importer {
   // register, so a person_id missing from people_ is not in it, and a key
   // missing from a KeySet is new; otherwise ask the store.
   bool complete_ = false;
+  // The register's end (persons upper bound, last seq) that the in-memory sets
+  // describe. Another process (a second server, an importer) may commit between
+  // our batches, or between Preload and Begin: Begin compares the mark under the
+  // writer lock and forgets the sets when it moved, so nothing is stale.
+  struct Mark {
+    int64_t persons = -1, seq = -1;
+    bool operator==(const Mark&) const = default;
+  };
+  Result<Mark> ReadMark();
+  void Forget();
+  Mark mark_;
   KeySet citizen_ids_;  // Digest(citizen_id)
   KeySet event_keys_;   // Digest(source, event_id)
   KeySet outside_mothers_;  // Digest(mother_id) of births whose mother was not in the register

@@ -198,6 +198,9 @@ class Store {
   virtual Result<Summary> GetSummary() = 0;
   // At least the number of persons, in constant time (to size arrays before a load).
   virtual Result<int64_t> PersonsUpperBound() = 0;
+  // The last sequence number in the log, 0 when it is empty (an index lookup).
+  // Inside a batch it counts the batch's own events.
+  virtual Result<int64_t> LastSeq() = 0;
   virtual Result<std::vector<BatchRecord>> ListBatches() = 0;
   Result<std::vector<QuarantineRow>> ListQuarantine(int64_t batch_id /* 0: all */) {
     return ListQuarantine(QuarantineQuery{batch_id});

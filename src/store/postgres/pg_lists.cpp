@@ -55,6 +55,13 @@ Result<int64_t> PgStore::PersonsUpperBound() {
   });
 }
 
+Result<int64_t> PgStore::LastSeq() {
+  // Run sends the open batch's buffered rows first, so they count.
+  return Run("reading the end of the log", [&](pqxx::transaction_base& tx) -> Result<int64_t> {
+    return IntOf(tx.exec1("SELECT coalesce(max(seq), 0) FROM events")[0]);
+  });
+}
+
 Result<Summary> PgStore::GetSummary() {
   return RunConsistent("summarising the register", [&](pqxx::transaction_base& tx) -> Result<Summary> {
     Summary out;

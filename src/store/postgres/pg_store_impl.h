@@ -44,6 +44,7 @@ class PgStore final : public Store {
   // pg_lists.cpp
   Result<Summary> GetSummary() override;
   Result<int64_t> PersonsUpperBound() override;
+  Result<int64_t> LastSeq() override;
   Result<std::vector<BatchRecord>> ListBatches() override;
   using Store::ListQuarantine;
   Result<std::vector<QuarantineRow>> ListQuarantine(const QuarantineQuery& query) override;

@@ -55,6 +55,10 @@ Result<int64_t> SqliteStore::PersonsUpperBound() {
   return db_->QueryInt("SELECT coalesce(max(rowid), 0) FROM persons", "counting persons");
 }
 
+Result<int64_t> SqliteStore::LastSeq() {
+  return db_->QueryInt("SELECT coalesce(max(seq), 0) FROM events", "reading the end of the log");
+}
+
 Result<Summary> SqliteStore::GetSummary() {
   Summary out;
   JH_ASSIGN_OR_RETURN(out.divisions, db_->QueryInt("SELECT count(*) FROM divisions", "counting divisions"));

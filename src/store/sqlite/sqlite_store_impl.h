@@ -33,6 +33,7 @@ class SqliteStore final : public Store {
                            Detail detail) override;
   Result<Summary> GetSummary() override;
   Result<int64_t> PersonsUpperBound() override;
+  Result<int64_t> LastSeq() override;
   Result<std::vector<BatchRecord>> ListBatches() override;
   using Store::ListQuarantine;
   Result<std::vector<QuarantineRow>> ListQuarantine(const QuarantineQuery& query) override;
