@@ -122,7 +122,7 @@ void AddAccountsCommands(CLI::App& app) {
   {
     auto* cmd = user->add_subcommand("add", "Add a user; the password is read from standard input");
     auto a = std::make_shared<UserArgs>();
-    cmd->add_option("--db", a->db, "Register database")->required();
+    cmd->add_option("--db", a->db, "Register: a SQLite file or a postgresql:// URI")->required();
     cmd->add_option("--username", a->username, "3 to 32 characters of a-z, 0-9, _ . -")->required();
     cmd->add_option("--role", a->role,
                     "city_admin, county_officer, township_staff, village_worker, data_feeder or analyst")
@@ -135,7 +135,7 @@ void AddAccountsCommands(CLI::App& app) {
   {
     auto* cmd = user->add_subcommand("list", "List the users");
     auto db = std::make_shared<std::string>();
-    cmd->add_option("--db", *db, "Register database")->required();
+    cmd->add_option("--db", *db, "Register: a SQLite file or a postgresql:// URI")->required();
     cmd->callback([db] { RunUserList(*db); });
   }
   auto* audit = app.add_subcommand("audit", "Read and verify the audit log");
@@ -143,7 +143,7 @@ void AddAccountsCommands(CLI::App& app) {
   {
     auto* cmd = audit->add_subcommand("verify", "Recompute the SM3 hash chain; exit 1 at the first bad entry");
     auto db = std::make_shared<std::string>();
-    cmd->add_option("--db", *db, "Register database")->required();
+    cmd->add_option("--db", *db, "Register: a SQLite file or a postgresql:// URI")->required();
     cmd->callback([db] { RunAuditVerify(*db); });
   }
   {
@@ -151,7 +151,7 @@ void AddAccountsCommands(CLI::App& app) {
     auto db = std::make_shared<std::string>();
     auto after = std::make_shared<int64_t>(0);
     auto limit = std::make_shared<int64_t>(100);
-    cmd->add_option("--db", *db, "Register database")->required();
+    cmd->add_option("--db", *db, "Register: a SQLite file or a postgresql:// URI")->required();
     cmd->add_option("--after", *after, "Only entries with a larger id");
     cmd->add_option("--limit", *limit, "At most this many entries (0: all)")->check(CLI::NonNegativeNumber);
     cmd->callback([db, after, limit] { RunAuditList(*db, *after, *limit); });

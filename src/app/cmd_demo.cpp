@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "store/open.h"
 #include "demo/demo.h"
 #include "core/clock.h"
 #include "ingest/importer.h"
@@ -111,10 +112,10 @@ void AddDemoUsers(std::unique_ptr<store::Store> store, const std::string& passwo
 void RunDemo(const std::string& db, double scale, uint64_t seed, const std::string& out_dir,
              const std::string& password) {
   if (scale <= 0 || scale > 4) throw CommandError("--scale must be above 0 and at most 4");
-  if (std::filesystem::exists(db)) {
-    auto s = OrDie(OpenStore(db, false)->GetSummary());
+  if (store::IsPostgresTarget(db) || std::filesystem::exists(db)) {
+    auto s = OrDie(OpenStore(db, true)->GetSummary());
     if (s.persons > 0)
-      throw CommandError(fmt::format("{} already holds a register with {} persons; give a new file", db, s.persons));
+      throw CommandError(fmt::format("{} already holds a register with {} persons; give a new file or an empty database", store::RedactTarget(db), s.persons));
   }
   const auto t0 = std::chrono::steady_clock::now();
   InitStore(db, DataDir() + "/linfen-divisions.csv");
@@ -164,7 +165,7 @@ void AddDemoCommand(CLI::App& app) {
   auto seed = std::make_shared<uint64_t>(1);
   auto out = std::make_shared<std::string>();
   auto password = std::make_shared<std::string>("Linfen-2035");
-  cmd->add_option("--db", *db, "Database file to create")->required();
+  cmd->add_option("--db", *db, "Register to create: a SQLite file or an empty PostgreSQL database (postgresql:// URI)")->required();
   cmd->add_option("--scale", *scale, "Fraction of the real population (1 = about 4 million people)")->capture_default_str();
   cmd->add_option("--seed", *seed, "Random seed; the same seed gives the same city")->capture_default_str();
   cmd->add_option("--out", *out, "Also write the records as exchange-format CSV files into this folder");

@@ -74,7 +74,7 @@ void AddPersonsCommands(CLI::App& app) {
   auto db = std::make_shared<std::string>();
   auto id = std::make_shared<std::string>();
   auto unmask = std::make_shared<bool>(false);
-  show->add_option("--db", *db, "Register database")->required();
+  show->add_option("--db", *db, "Register: a SQLite file or a postgresql:// URI")->required();
   show->add_option("id", *id, "person_id or 18-character citizen id")->required();
   show->add_flag("--unmask", *unmask, "Show the full citizen id and phone number");
   show->callback([db, id, unmask] { ShowPerson(*db, *id, *unmask); });

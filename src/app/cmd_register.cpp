@@ -81,7 +81,7 @@ void AddRegisterCommands(CLI::App& app) {
     auto* cmd = app.add_subcommand("init", "Create a register database and load the division tree");
     auto db = std::make_shared<std::string>();
     auto divisions = std::make_shared<std::string>();
-    cmd->add_option("--db", *db, "Database file to create")->required();
+    cmd->add_option("--db", *db, "Register to create: a SQLite file or an empty PostgreSQL database (postgresql:// URI)")->required();
     cmd->add_option("--divisions", *divisions, "Divisions CSV (default: Linfen's, from the data folder)");
     cmd->callback([db, divisions] {
       const std::string file = divisions->empty() ? DataDir() + "/linfen-divisions.csv" : *divisions;
@@ -96,7 +96,7 @@ void AddRegisterCommands(CLI::App& app) {
   {
     auto* cmd = app.add_subcommand("import", "Import department files (CSV or JSON Lines) as one batch");
     auto a = std::make_shared<ImportArgs>();
-    cmd->add_option("--db", a->db, "Register database")->required();
+    cmd->add_option("--db", a->db, "Register: a SQLite file or a postgresql:// URI")->required();
     cmd->add_option("--source", a->source,
                     "Source the files come from (public_security, civil_affairs, health, education, "
                     "medical_insurance, social_security, manual, census)");
@@ -110,7 +110,7 @@ void AddRegisterCommands(CLI::App& app) {
   {
     auto* cmd = app.add_subcommand("check", "Verify the register: possible lives, a gapless log, counts");
     auto db = std::make_shared<std::string>();
-    cmd->add_option("--db", *db, "Register database")->required();
+    cmd->add_option("--db", *db, "Register: a SQLite file or a postgresql:// URI")->required();
     cmd->callback([db] {
       auto store = OpenStore(*db, false);
       auto report = OrDie(ingest::CheckRegister(*store));
@@ -126,7 +126,7 @@ void AddRegisterCommands(CLI::App& app) {
     auto* cmd = app.add_subcommand("backup", "Make a consistent copy of the register while it is in use");
     auto db = std::make_shared<std::string>();
     auto to = std::make_shared<std::string>();
-    cmd->add_option("--db", *db, "Register database")->required();
+    cmd->add_option("--db", *db, "Register: a SQLite file or a postgresql:// URI")->required();
     cmd->add_option("--to", *to, "The copy to create (must not exist)")->required();
     cmd->callback([db, to] {
       auto store = OpenStore(*db, false);
@@ -137,7 +137,7 @@ void AddRegisterCommands(CLI::App& app) {
   {
     auto* cmd = app.add_subcommand("summary", "Print the register's counts");
     auto db = std::make_shared<std::string>();
-    cmd->add_option("--db", *db, "Register database")->required();
+    cmd->add_option("--db", *db, "Register: a SQLite file or a postgresql:// URI")->required();
     cmd->callback([db] { fmt::print("{}", FormatRegisterSummary(OrDie(OpenStore(*db, false)->GetSummary()))); });
   }
 }

@@ -2,14 +2,16 @@
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <thread>
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "app/serve_log.h"
 #include "core/clock.h"
 #include "http/metrics.h"
 #include "http/server.h"
@@ -17,26 +19,42 @@
 #include "services/audit.h"
 #include "services/import_jobs.h"
 #include "services/live_register.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 
 namespace junheng::app {
 namespace {
 
-int g_stop_pipe[2] = {-1, -1};
+// Signal handlers write one byte to this pipe (all a handler may safely do);
+// a thread reads it and acts.
+int g_signal_pipe[2] = {-1, -1};
+constexpr char kSignalStop = 'S';    // SIGINT, SIGTERM
+constexpr char kSignalReopen = 'H';  // SIGHUP
+constexpr char kServerDone = 'D';    // Run returned
 
 struct ServeArgs {
   std::string db, bind = "127.0.0.1", web = JUNHENG_WEB_DIR, imports;
   int port = 8080, threads = 16, readers = 4;
   bool secure_cookies = false;
+  ServeLogOptions log;
 };
 
+void OnSignal(int signal) {
+  const char byte = signal == SIGHUP ? kSignalReopen : kSignalStop;
+  [[maybe_unused]] auto n = write(g_signal_pipe[1], &byte, 1);
+}
+
 void Serve(const ServeArgs& a) {
-  if (!std::filesystem::exists(a.db))
+  if (!store::IsPostgresTarget(a.db) && !std::filesystem::exists(a.db))
     throw CommandError(fmt::format("there is no database at {}; create one with `junheng init --db {}` or "
                                    "`junheng demo --db {}`", a.db, a.db, a.db));
-  auto logger = spdlog::stderr_logger_mt("junheng");
-  logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":%v})", spdlog::pattern_time_type::utc);
-  spdlog::set_default_logger(logger);
+  SetUpServeLog(a.log);
+  // SIGHUP is caught from here on (its default would end the process while the
+  // register loads); the byte waits in the pipe until the signal thread runs.
+  if (pipe(g_signal_pipe) != 0) throw CommandError("cannot create a pipe for signals");
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGHUP, &action, nullptr);
 
   const std::string db = a.db;
   // The request connections read without a memory map: every commit grows the
@@ -45,13 +63,14 @@ void Serve(const ServeArgs& a) {
   // Only the initial load, one long scan, reads through a map.
   auto pool = OrDie(services::StorePool::Open(
       [db]() {
-        return store::OpenSqliteStore(
-            db, store::SqliteOptions{.create_if_missing = false, .cache_size_kib = 65536, .mmap_size_bytes = 0});
+        return store::OpenStore(
+            db, store::OpenOptions{.create_if_missing = false,
+                                   .sqlite = {.cache_size_kib = 65536, .mmap_size_bytes = 0}});
       },
       a.readers));
-  fmt::print(stderr, "loading the register from {} ...\n", a.db);
+  fmt::print(stderr, "loading the register from {} ...\n", store::RedactTarget(a.db));
   const auto load_start = std::chrono::steady_clock::now();
-  auto loader = OrDie(store::OpenSqliteStore(db, store::SqliteOptions{.create_if_missing = false}));
+  auto loader = OrDie(store::OpenStore(db, store::OpenOptions{.create_if_missing = false}));
   auto live = OrDie(services::LiveRegister::Start(*pool, {}, loader.get()));
   loader.reset();
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
@@ -63,7 +82,9 @@ void Serve(const ServeArgs& a) {
   services::Accounts accounts(*pool, clock);
   services::AuditLog audit(*pool, clock);
   const std::string imports_dir =
-      a.imports.empty() ? (std::filesystem::path(a.db).parent_path() / "imports").string() : a.imports;
+      !a.imports.empty()                   ? a.imports
+      : store::IsPostgresTarget(a.db) ? std::string("imports")
+                                      : (std::filesystem::path(a.db).parent_path() / "imports").string();
   services::ImportJobs imports(*pool, *live, clock, imports_dir);
   http::Metrics metrics;
   services::ResultCache cache(*live);
@@ -76,28 +97,31 @@ void Serve(const ServeArgs& a) {
     fmt::print(stderr, "note: no web front end at {} (build it with scripts/build-web.sh); the API works\n", a.web);
   fmt::print("listening on http://{}:{}\n", a.bind, server.port());
   std::fflush(stdout);
-  // SIGINT and SIGTERM write a byte to a pipe (all a signal handler may safely
-  // do); a thread reading it stops the server, which answers the requests in
-  // flight and returns from Run.
-  if (pipe(g_stop_pipe) != 0) throw CommandError("cannot create a pipe for signals");
-  struct sigaction action {};
-  action.sa_handler = [](int) {
-    const char byte = 1;
-    [[maybe_unused]] auto n = write(g_stop_pipe[1], &byte, 1);
-  };
+  spdlog::info(nlohmann::json{{"event", "listening"},
+                              {"url", fmt::format("http://{}:{}", a.bind, server.port())},
+                              {"version", JUNHENG_VERSION}}
+                   .dump());
+  // From here SIGINT and SIGTERM stop the server, which answers the requests in
+  // flight and returns from Run (before, they end the process: nothing to finish).
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  std::thread stopper([&] {
-    char byte = 0;
-    const bool signalled = read(g_stop_pipe[0], &byte, 1) == 1 && byte == 1;
-    if (signalled) spdlog::info(R"("stopping: finishing the requests in flight")");
-    server.Stop();
+  std::thread signals([&] {
+    for (char byte = 0; byte != kServerDone;) {
+      const ssize_t got = read(g_signal_pipe[0], &byte, 1);
+      if (got < 0 && errno == EINTR) continue;
+      if (got != 1) byte = kServerDone;  // the pipe is broken: stop
+      if (byte == kSignalReopen) {
+        ReopenServeLog();
+        continue;
+      }
+      if (byte == kSignalStop) spdlog::info(R"("stopping: finishing the requests in flight")");
+      server.Stop();
+    }
   });
   const auto ran = server.Run();
-  // Run returned on a signal or a failure; wake the stopper either way.
-  const char done = 0;
-  [[maybe_unused]] auto n = write(g_stop_pipe[1], &done, 1);
-  stopper.join();
+  // Run returned on a signal or a failure; end the signal thread either way.
+  [[maybe_unused]] auto n = write(g_signal_pipe[1], &kServerDone, 1);
+  signals.join();
   OrDie(ran);
   fmt::print(stderr, "stopped\n");
 }
@@ -113,9 +137,18 @@ void AddServeCommand(CLI::App& app) {
   serve->add_option("--web", args->web, "Folder of the built web front end")->capture_default_str();
   serve->add_option("--threads", args->threads, "Request threads")->capture_default_str()->check(CLI::Range(1, 256));
   serve->add_option("--readers", args->readers, "Read connections to the database")->capture_default_str()->check(CLI::Range(1, 64));
-  serve->add_option("--imports", args->imports, "Folder where uploaded files are kept (default: imports/ beside the database)");
+  serve->add_option("--imports", args->imports, "Folder where uploaded files are kept (default: imports/ beside a SQLite file; ./imports for PostgreSQL)");
   serve->add_flag("--secure-cookies", args->secure_cookies,
                   "Mark the session cookie Secure (when a proxy in front serves HTTPS)");
+  serve->add_option("--log-file", args->log.file,
+                    "Append the log (one JSON line per request) to this file and reopen it on SIGHUP; "
+                    "default: standard error (the journal under systemd)");
+  serve->add_option("--log-level", args->log.level, "info logs every request; warn only problems")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+  serve->footer(
+      "Every option can also be set in the configuration file given with --config FILE, in its [serve] section "
+      "(db also at the top level); the command line wins. See docs/deployment.md.");
   serve->callback([args] { Serve(*args); });
 }
 

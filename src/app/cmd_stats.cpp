@@ -133,7 +133,7 @@ void RunFertility(const StatsArgs& a) {
 }
 
 void AddCommon(CLI::App* cmd, StatsArgs& a) {
-  cmd->add_option("--db", a.db, "the register (SQLite file)");
+  cmd->add_option("--db", a.db, "the register: a SQLite file or a postgresql:// URI");
   cmd->add_option("--division", a.division, "12-digit division code (city, county, township or village)");
   cmd->add_option("--from", a.from, "first day of the period, YYYY-MM-DD");
   cmd->add_option("--to", a.to, "the day after the period, YYYY-MM-DD (not included)");

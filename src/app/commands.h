@@ -13,6 +13,7 @@ void AddPersonsCommands(CLI::App& app);   // persons show
 void AddStatsCommands(CLI::App& app);     // stats, stats pyramid, lifetable, fertility
 void AddAccountsCommands(CLI::App& app);  // user add, user list, audit verify, audit list
 void AddServeCommand(CLI::App& app);     // serve
+void AddRestoreCommand(CLI::App& app);   // restore
 
 // The register's summary as printed by `junheng summary` and after `junheng demo`.
 std::string FormatRegisterSummary(const store::Summary& s);

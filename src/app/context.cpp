@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 
 namespace junheng::app {
 namespace {
@@ -37,9 +37,9 @@ Date Today() {
 }
 
 std::unique_ptr<store::Store> OpenStore(const std::string& db, bool create) {
-  if (!create && !std::filesystem::exists(db))
+  if (!create && !store::IsPostgresTarget(db) && !std::filesystem::exists(db))
     throw CommandError(fmt::format("there is no database at {}; create one with `junheng init --db {}`", db, db));
-  return OrDie(store::OpenSqliteStore(db, store::SqliteOptions{.create_if_missing = create}));
+  return OrDie(store::OpenStore(db, store::OpenOptions{.create_if_missing = create}));
 }
 
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }

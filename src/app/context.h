@@ -36,7 +36,7 @@ void SetDataDir(std::string dir);
 Date Today();
 Timestamp Now();
 
-// Opens the store at `db` (a SQLite file path). `create`: make it if missing.
+// Opens the register at `db`: a SQLite file path or a postgresql:// URI. `create`: make it if missing.
 std::unique_ptr<store::Store> OpenStore(const std::string& db, bool create);
 
 // True when standard error is a terminal (progress bars go there).

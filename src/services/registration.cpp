@@ -55,6 +55,33 @@ std::vector<Reason> ReportReasons(const ingest::ImportReport& report, std::strin
   return out;
 }
 
+// A resend of an event already in the log (the client gave its event_id, and
+// e.g. lost the first answer when the server stopped). It differs from the
+// stored record only in what the server stamps: recorded_at and, for a new
+// person, the person_id; compared without them, the same event is answered with
+// the one in the log. Anything else is left to the importer, which reports the
+// conflict.
+Result<std::optional<RegisteredEvent>> FindResent(store::Store& store, const Event& event, const Person* person) {
+  JH_ASSIGN_OR_RETURN(auto key, store.FindEvent(kSource, event.event_id));
+  if (!key) return std::nullopt;
+  JH_ASSIGN_OR_RETURN(auto events, store.EventsOfPerson(key->person_id));
+  for (const auto& stored : events) {
+    if (stored.seq != key->seq) continue;
+    Event resent = event;
+    resent.recorded_at = stored.event.recorded_at;
+    if (person) resent.person_id = key->person_id;
+    if (ContentHash(resent) != key->content_hash) return std::nullopt;
+    if (person) {
+      JH_ASSIGN_OR_RETURN(auto stored_person, store.FindPerson(key->person_id));
+      Person p = *person;
+      p.person_id = key->person_id;
+      if (!stored_person || ContentHash(p) != ContentHash(*stored_person)) return std::nullopt;
+    }
+    return RegisteredEvent{key->seq, event.event_id, key->person_id};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<RegistrationResult> RegisterEvent(StorePool& pool, const LiveRegister& live, const EventForm& form,
@@ -113,6 +140,8 @@ Result<RegistrationResult> RegisterEvent(StorePool& pool, const LiveRegister& li
   if (!result.reasons.empty()) return result;
 
   return pool.Write([&](store::Store& store) -> Result<RegistrationResult> {
+    JH_ASSIGN_OR_RETURN(result.registered, FindResent(store, event.value, person ? &person->value : nullptr));
+    if (result.registered) return result;
     ingest::Importer importer(store, ingest::ImportOptions{.source = std::string(kSource), .today = today,
                                                            .now = now});
     JH_RETURN_IF_ERROR(importer.Begin({"api"}));
@@ -125,7 +154,7 @@ Result<RegistrationResult> RegisterEvent(StorePool& pool, const LiveRegister& li
       return result;
     }
     JH_RETURN_IF_ERROR(importer.Commit());
-    // The same event sent again (a retry with its event_id): answer with the one in the log.
+    // The event just appended (FindResent answered a resend of a stored one).
     JH_ASSIGN_OR_RETURN(auto key, store.FindEvent(kSource, event.value.event_id));
     if (!key) return Fail(ErrorCode::kInternal, "the registered event is not in the log");
     result.registered = RegisteredEvent{key->seq, event.value.event_id, key->person_id};

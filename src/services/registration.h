@@ -7,6 +7,9 @@
 // is stamped with source "manual", a new event_id unless one is given, and
 // recorded_at = now. It is all or nothing: a rejected record writes nothing, not
 // even a quarantine row (the person at the form fixes it and sends it again).
+// Sending an event again with its event_id (a retry after a lost answer) is
+// answered with the one in the log, however much later, when nothing but what
+// the server stamps differs; other content under that event_id is a conflict.
 #pragma once
 
 #include <optional>

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 namespace junheng::app::testing {
 
@@ -15,6 +16,17 @@ struct CommandRun {
   int exit_code = -1;
   std::string out;  // stdout and stderr together
 };
+
+// `word` as one shell word (single-quoted), for paths and targets such as
+// postgresql://user@host/db?option=x that hold characters the shell reads.
+inline std::string ShellQuote(std::string_view word) {
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
 
 // Runs `junheng <args>` (shell words) with standard input from `stdin_path`,
 // the test data folder, and `env` (shell assignments) before it.
