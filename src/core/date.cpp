@@ -172,7 +172,16 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
       offset = (oh * 3600 + om * 60) * (rest[0] == '-' ? -1 : 1);
     }
   }
-  return Timestamp{static_cast<int64_t>(date->days()) * 86400 + secs - offset};
+  const Timestamp t{static_cast<int64_t>(date->days()) * 86400 + secs - offset};
+  // Junheng writes instants back in UTC (ToUtcString) and in Shanghai time, and must read
+  // what it writes: both civil dates of the instant must be Dates (1800–2200). So
+  // "1800-01-01" (Shanghai), which is 1799-12-31T16:00:00Z, is refused.
+  const int64_t first = int64_t{DaysFromCivil(1800, 1, 1)} * 86400;
+  const int64_t end = int64_t{DaysFromCivil(2201, 1, 1)} * 86400 - kShanghaiOffsetSeconds;
+  if (t.seconds < first || t.seconds >= end)
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("\"{}\" is outside the years 1800–2200 in UTC or in Shanghai time", text));
+  return t;
 }
 
 }  // namespace junheng

@@ -66,7 +66,9 @@ struct Timestamp {
 // Parses ISO 8601: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]" (a space may stand
 // for the T), with "Z" or "+HH:MM"/"-HH:MM". Without an offset the time is taken
 // as Asia/Shanghai local time (UTC+8), because every source is a Chinese
-// department; a bare date means 00:00 that day in Shanghai.
+// department; a bare date means 00:00 that day in Shanghai. The instant must fall in
+// 1800–2200 both in UTC and in Shanghai time, so that what ToUtcString and
+// ToShanghaiString write parses again.
 Result<Timestamp> ParseTimestamp(std::string_view text);
 
 }  // namespace junheng

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "http/json_body.h"
+#include "http/request_bodies.h"
 #include "http/views.h"
 #include "services/persons.h"
 #include "services/registration.h"
@@ -102,60 +102,15 @@ Outcome GetPerson(Call& call) {
                        .dump());
 }
 
-// The exchange-format fields a form may send, as JSON keys.
-constexpr Field kEventFields[] = {Field::kEventId, Field::kType, Field::kDate, Field::kDivision, Field::kPersonId,
-                                  Field::kOtherPlace, Field::kMotherId, Field::kFatherId, Field::kBirthOrder,
-                                  Field::kPlurality, Field::kWeightG, Field::kGestationWeeks, Field::kSpouseId,
-                                  Field::kCause, Field::kMaternal};
-constexpr Field kPersonFields[] = {Field::kName, Field::kSex, Field::kCitizenId, Field::kBirthDate, Field::kEthnicity,
-                                   Field::kHukouDivision, Field::kHouseholdId, Field::kPhone};
-
 Outcome PostEvent(Call& call) {
   if (auto ok = call.Require(call.permissions().write_events, "register events"); !ok) return Refuse(ok.error());
-  auto body = ParseObject(call.request().body);
-  if (!body) return std::unexpected(body.error());
-  services::EventForm form;
-  std::vector<std::string_view> allowed{"child", "person"};
-  for (Field f : kEventFields) allowed.push_back(FieldName(f));
-  for (const auto& [key, value] : body->items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      return Refuse(ErrorCode::kInvalidArgument,
-                    fmt::format("{}: 未知字段 / unknown field; the fields are: {}", key, fmt::join(allowed, ", ")), key);
-  }
-  for (Field f : kEventFields) {
-    const std::string key(FieldName(f));
-    auto text = TextMember(*body, key.c_str());
-    if (!text) return std::unexpected(text.error());
-    if (!text->empty()) form.event.emplace_back(f, std::move(*text));
-  }
-  if (body->contains("child") && body->contains("person"))
-    return Refuse(ErrorCode::kInvalidArgument, "child: 只能给出 child 或 person 之一 / give child or person, not both", "child");
-  for (const char* key : {"child", "person"}) {
-    auto it = body->find(key);
-    if (it == body->end() || it->is_null()) continue;
-    if (!it->is_object())
-      return Refuse(ErrorCode::kInvalidArgument, fmt::format("{}: 应为对象 / must be an object", key), key);
-    const std::string prefix = fmt::format("{}.", key);
-    for (const auto& [k, v] : it->items()) {
-      bool known = false;
-      for (Field f : kPersonFields) known = known || FieldName(f) == k;
-      if (!known)
-        return Refuse(ErrorCode::kInvalidArgument, fmt::format("{}{}: 未知字段 / unknown field", prefix, k), prefix + k);
-    }
-    for (Field f : kPersonFields) {
-      const std::string name(FieldName(f));
-      auto text = TextMember(*it, name.c_str(), prefix);
-      if (!text) return std::unexpected(text.error());
-      if (!text->empty()) form.person.emplace_back(f, std::move(*text));
-    }
-    if (form.person.empty())
-      return Refuse(ErrorCode::kInvalidArgument, fmt::format("{}: 不能为空 / must not be empty", key), key);
-  }
+  auto form = DecodeEventForm(call.request().body);
+  if (!form) return std::unexpected(form.error());
   ServerContext& ctx = call.context();
   std::string division;
-  for (const auto& [field, value] : form.event)
+  for (const auto& [field, value] : form->event)
     if (field == Field::kDivision) division = value;
-  auto result = services::RegisterEvent(ctx.pool, ctx.live, form, ViewerOf(call), ctx.clock, ctx.today());
+  auto result = services::RegisterEvent(ctx.pool, ctx.live, *form, ViewerOf(call), ctx.clock, ctx.today());
   if (!result) return Refuse(result.error());
   if (!result->registered) {
     call.Audit("write_event", "", division, "failed", nlohmann::json{{"reasons", result->reasons.size()}}.dump());

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "http/json_body.h"
+#include "http/request_bodies.h"
 #include "http/views.h"
 
 namespace junheng::http {
@@ -15,20 +15,11 @@ std::string Cookie(const ServerContext& context, const std::string& token, int64
 }
 
 Outcome SignIn(Call& call) {
-  auto body = ParseObject(call.request().body);
+  auto body = DecodeSignIn(call.request().body);
   if (!body) return std::unexpected(body.error());
-  if (auto ok = OnlyKeys(*body, {"username", "password"}); !ok) return std::unexpected(ok.error());
-  auto username = StringMember(*body, "username");
-  if (!username) return std::unexpected(username.error());
-  auto password = StringMember(*body, "password");
-  if (!password) return std::unexpected(password.error());
-  if (!*username || (*username)->empty())
-    return Refuse(ErrorCode::kInvalidArgument, "username: 请输入用户名 / enter your username", "username");
-  if (!*password || (*password)->empty())
-    return Refuse(ErrorCode::kInvalidArgument, "password: 请输入密码 / enter your password", "password");
-  auto session = call.context().accounts.Login(**username, **password);
+  auto session = call.context().accounts.Login(body->username, body->password);
   services::AuditEntry entry;
-  entry.actor = **username;
+  entry.actor = body->username;
   entry.request_id = call.request_id();
   entry.ip = call.ip();
   if (!session) {

@@ -49,7 +49,10 @@ HttpResult<std::string> TextMember(const nlohmann::json& object, const char* key
   if (it->is_number_integer()) return it->dump();
   if (it->is_number_float()) {
     const double v = it->get<double>();
-    if (v == static_cast<double>(static_cast<int64_t>(v))) return fmt::format("{}", static_cast<int64_t>(v));
+    // A whole number in int64's range (tested before the cast: casting a larger double,
+    // such as 1e300, is undefined behaviour).
+    if (v >= -0x1p63 && v < 0x1p63 && v == static_cast<double>(static_cast<int64_t>(v)))
+      return fmt::format("{}", static_cast<int64_t>(v));
   }
   return Bad(fmt::format("{}{}", prefix, key), "应为字符串、整数或布尔值 / must be a string, a whole number or true/false");
 }

@@ -240,6 +240,9 @@ TEST(TimestampTest, ParseAcceptsIso8601WithAndWithoutOffset) {
       {"1970-01-01T00:00:00Z", 0},
       {"1969-12-31T23:59:59Z", -1},
       {"2000-01-01T00:00:00Z", 946684800},
+      // The first and last instants whose UTC and Shanghai dates both lie in 1800–2200.
+      {"1800-01-01T08:00:00", -5364662400},
+      {"2200-12-31T23:59:59", 7289654399 - 8 * 3600},
   };
   for (const Case& c : cases) {
     auto ts = ParseTimestamp(c.text);
@@ -274,6 +277,11 @@ TEST(TimestampTest, ParseRejectsMalformedTimes) {
       "2024-03-01T10:00.5",         // fraction without seconds
       "2024-03-01 ",
       "yesterday at noon",
+      // Found by fuzz/date_fuzzer: 1799-12-31T16:00:00Z in UTC, which would not parse back.
+      "1800-01-01",
+      "1800-01-01T07:59:59",
+      "2200-12-31T16:00:00Z",       // 2201-01-01 in Shanghai
+      "2200-12-31T23:59:60+08:00",  // a leap second into 2201
   };
   for (std::string_view text : cases) {
     auto ts = ParseTimestamp(text);
