@@ -4,6 +4,11 @@
 // BM_ImportEvents: an events file (an enumeration of everyone, then moves,
 // deaths and births) for persons already in the register. Each iteration
 // imports into a fresh copy of the prepared database; items/s is rows/s.
+// BM_ImportMonthlyFeed: a department's monthly file (new moves, and rows sent
+// again) into a register twenty times its size, so the importer asks the store
+// about the records it reads rather than preloading the register. On SQLite,
+// and on PostgreSQL when JUNHENG_BENCH_PG names a server (bench/bench_pg.h):
+//   JUNHENG_BENCH_PG=$(scripts/pg-test.sh uri) build/bench/ingest_import_bench
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -11,8 +16,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "bench_pg.h"
 #include "core/citizen_id.h"
 #include "ingest/importer.h"
+#include "store/open.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace junheng::ingest {
@@ -123,6 +130,79 @@ void BM_ImportEvents(benchmark::State& state) {
   RunImport(state, Prepare(fmt::format("with_persons_{}.db", n), persons), file, n + n / 2);
 }
 BENCHMARK(BM_ImportEvents)->Arg(200000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// The monthly file: `moves` new moves in March 2021 of every 13th person, and
+// `resent` enumeration rows the register already holds.
+std::string MonthlyCsv(int n, int moves, int resent) {
+  std::string csv = "event_id,source,type,date,recorded_at,person_id,division,other_place,mother_id,father_id,"
+                    "birth_order,plurality,weight_g,gestation_weeks,spouse_id,cause,maternal\n";
+  const auto villages = Villages();
+  for (int k = 0; k < moves; ++k) {
+    const int i = k * 13 % n;
+    csv += fmt::format("F{:09},public_security,move,2021-03-{:02},2021-04-02T09:00:00+08:00,LF{:09},{},,,,,,,,,,\n",
+                       i, 1 + k % 28, i, villages[static_cast<size_t>(i + 2) % villages.size()]);
+  }
+  for (int k = 0; k < resent; ++k) {
+    const int i = k * 7 % n;
+    csv += fmt::format("E{:09},public_security,enumerate,2015-01-01,2015-01-01T09:00:00+08:00,LF{:09},{},,,,,,,,,,\n",
+                       i, i, villages[static_cast<size_t>(i) % villages.size()]);
+  }
+  return csv;
+}
+
+void BM_ImportMonthlyFeed(benchmark::State& state) {
+  const bool postgres = state.range(0) != 0;
+  constexpr int kPersons = 100000, kMoves = 4000, kResent = 1000;
+  const std::string persons = WriteFile(fmt::format("persons_{}.csv", kPersons), PersonsCsv(kPersons));
+  const std::string events = WriteFile(fmt::format("events_{}.csv", kPersons), EventsCsv(kPersons));
+  const std::string file = WriteFile("monthly.csv", MonthlyCsv(kPersons, kMoves, kResent));
+  const std::string base = fmt::format("jh_bench_base_{}", getpid()), work = fmt::format("jh_bench_work_{}", getpid());
+  std::string base_db;
+  if (postgres) {
+    if (bench::PgServer().empty()) {
+      state.SkipWithError("JUNHENG_BENCH_PG is not set");
+      return;
+    }
+    bench::PgAdmin("DROP DATABASE IF EXISTS " + base + " WITH (FORCE)");
+    bench::PgAdmin("CREATE DATABASE " + base + " ENCODING 'UTF8' TEMPLATE template0");
+    auto store = *store::OpenStore(bench::WithDatabase(bench::PgServer(), base));
+    ImportOptions o = Options();
+    o.kind = RecordKind::kDivision;
+    (void)Importer(*store, o).ImportFiles({std::string(JUNHENG_DATA_DIR) + "/linfen-divisions.csv"});
+    (void)Importer(*store, Options()).ImportFiles({persons, events});
+  } else {
+    base_db = Prepare(fmt::format("enumerated_{}.db", kPersons), persons);
+    auto store = *store::OpenSqliteStore(base_db);
+    if (store->LastSeq().value_or(0) == 0) (void)Importer(*store, Options()).ImportFiles({events});
+  }
+  const std::string work_db = (kDir / "work.db").string();
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string target = work_db;
+    if (postgres) {
+      bench::PgAdmin("DROP DATABASE IF EXISTS " + work + " WITH (FORCE)");
+      bench::PgAdmin("CREATE DATABASE " + work + " TEMPLATE " + base);
+      target = bench::WithDatabase(bench::PgServer(), work);
+    } else {
+      for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(work_db + suffix);
+      fs::copy_file(base_db, work_db);
+    }
+    auto store = *store::OpenStore(target);
+    state.ResumeTiming();
+    auto r = Importer(*store, Options()).ImportFiles({file});
+    if (!r || r->counts.events_loaded != kMoves || r->counts.duplicates != kResent) {
+      fmt::print(stderr, "{}", r ? FormatSummary(*r) : r.error().message);
+      state.SkipWithError("the monthly file did not load as expected");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * (kMoves + kResent));
+  if (postgres) {
+    bench::PgAdmin("DROP DATABASE IF EXISTS " + work + " WITH (FORCE)");
+    bench::PgAdmin("DROP DATABASE IF EXISTS " + base + " WITH (FORCE)");
+  }
+}
+BENCHMARK(BM_ImportMonthlyFeed)->ArgName("postgres")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 }  // namespace junheng::ingest

@@ -38,11 +38,15 @@
 
 #include <fmt/format.h>
 
+#include "bench_pg.h"
 #include "core/record.h"
 #include "store/open.h"
 
 namespace junheng::store {
 namespace {
+
+using bench::PgServer;
+using bench::WithDatabase;
 
 constexpr int kTownships = 10;
 constexpr int kVillagesPerTownship = 20;
@@ -114,20 +118,6 @@ Rows MakeRows(int n) {
   return rows;
 }
 
-// The PostgreSQL server to measure on, "" for none.
-std::string PgServer() {
-  const char* uri = std::getenv("JUNHENG_BENCH_PG");
-  return uri != nullptr ? uri : "";
-}
-
-// `uri` naming the database `name` instead.
-std::string WithDatabase(const std::string& uri, const std::string& name) {
-  const size_t authority = uri.find("://") + 3;
-  const size_t query = uri.find('?', authority);
-  const size_t path = std::min(uri.find('/', authority), query);
-  return uri.substr(0, path) + "/" + name + (query == std::string::npos ? "" : uri.substr(query));
-}
-
 // A fresh register with the division tree loaded: a file in a new temporary
 // directory (SQLite) or a new database on the JUNHENG_BENCH_PG server.
 class Fixture {
@@ -158,11 +148,7 @@ class Fixture {
   Store& store() { return *store_; }
 
  private:
-  static void Admin(const std::string& sql) {
-    pqxx::connection conn(PgServer());
-    pqxx::nontransaction tx(conn);
-    tx.exec(sql);
-  }
+  static void Admin(const std::string& sql) { bench::PgAdmin(sql); }
   std::filesystem::path dir_;
   std::string database_;
   std::unique_ptr<Store> store_;

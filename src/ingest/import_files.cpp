@@ -26,6 +26,9 @@ struct PendingEvent {
   std::string raw;
 };
 
+// Events prefetched at a time: the answers for 20,000 events are a few MB.
+constexpr size_t kPrefetchWindow = 20000;
+
 int KindOrder(RecordKind k) {
   return k == RecordKind::kDivision ? 0 : k == RecordKind::kPerson ? 1 : 2;
 }
@@ -63,9 +66,13 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
   // A batch that is large next to the register reads the register once rather
   // than asking the store about each record (about 100 bytes a row, and
   // preloading costs about as much as asking for a tenth of the register).
-  if (!complete_) {
-    JH_ASSIGN_OR_RETURN(store::Summary summary, store_.GetSummary());
-    if (total_bytes / 100 * 10 > summary.persons + summary.events) JH_RETURN_IF_ERROR(Preload());
+  // The register's size from two constant-time reads (the log's seq is gapless,
+  // so the last seq counts the events), not from a Summary, which scans the log.
+  using Reads = ImportOptions::RegisterReads;
+  if (!complete_ && options_.register_reads != Reads::kPerRecord) {
+    JH_ASSIGN_OR_RETURN(const Mark size, ReadMark());
+    if (options_.register_reads == Reads::kPreload || total_bytes / 100 * 10 > size.persons + size.seq)
+      JH_RETURN_IF_ERROR(Preload());
   }
   JH_RETURN_IF_ERROR(Begin(paths));
   // Room for the persons these files may add (rows are at least ~50 bytes), so
@@ -131,7 +138,15 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
   if (!std::is_sorted(order.begin(), order.end())) std::sort(order.begin(), order.end());
   // Progress for the second pass counts events after the bytes read.
   const int64_t total = total_bytes + static_cast<int64_t>(pending.size());
+  std::vector<const Event*> window;
   for (size_t i = 0; i < order.size(); ++i) {
+    if (!complete_ && i % kPrefetchWindow == 0) {
+      // Ask the store about the next events all at once, not one by one.
+      window.clear();
+      for (size_t j = i; j < std::min(order.size(), i + kPrefetchWindow); ++j)
+        window.push_back(&pending[order[j].second].event);
+      if (auto s = Prefetch(window); !s) return fail(s.error());
+    }
     const PendingEvent& p = pending[order[i].second];
     if (auto s = AddEvent(p.event, RowOrigin{files[p.file].path, p.line, p.raw}); !s) return fail(s.error());
     if (options_.progress && (i & 0x3fff) == 0) options_.progress(total_bytes + static_cast<int64_t>(i), total);

@@ -75,7 +75,12 @@ Status Importer::Begin(const std::vector<std::string>& files) {
   report_ = ImportReport{};
   report_.files = files;
   started_ns_ = NowNs();
+  checked_events_.clear();
   if (!complete_) {
+    // What earlier batches read may have changed since: another process may
+    // have written between them.
+    people_.clear();
+    outside_mothers_.Clear();
     // An empty register is known completely without reading it. (Events need
     // persons, so no persons means no events; PersonsUpperBound is constant time,
     // where a Summary scans the log.)
@@ -147,6 +152,7 @@ Status Importer::Preload() {
 
 void Importer::Abort() {
   batch_.reset();
+  checked_events_.clear();
   // What the importer learnt may describe rows that were rolled back.
   Forget();
 }
@@ -232,34 +238,94 @@ Result<LifeState*> Importer::PersonState(std::string_view person_id) {
   JH_ASSIGN_OR_RETURN(std::optional<Person> p, store_.FindPerson(person_id));
   auto& slot = it != people_.end() ? it->second : people_[std::string(person_id)];
   if (!p) return nullptr;
-  LifeState s;
-  s.birth_days = p->birth_date.days();
-  s.sex = p->sex;
-  s.person_hash = ContentHash(*p);
   JH_ASSIGN_OR_RETURN(std::vector<store::StoredEvent> events, store_.EventsOfPerson(person_id));
   std::vector<LifeEvent> life;
   life.reserve(events.size());
   for (const auto& se : events) life.push_back(ToLifeEvent(se.event));
-  SortLife(life);
-  for (const LifeEvent& e : life) (void)Step(s, e, person_id);  // the log only holds possible lives
-  slot = s;
+  slot = LifeOf(*p, life);
   return &*slot;
+}
+
+LifeState Importer::LifeOf(const Person& p, std::vector<LifeEvent>& life) {
+  LifeState s;
+  s.birth_days = p.birth_date.days();
+  s.sex = p.sex;
+  s.person_hash = ContentHash(p);
+  SortLife(life);
+  for (const LifeEvent& e : life) (void)Step(s, e, p.person_id);  // the log only holds possible lives
+  return s;
+}
+
+void Importer::CountBirth(LifeState& m, const Event& birth) {
+  ++m.births;
+  const int32_t d = birth.date.days();
+  if (d > m.last_birth_days || (d == m.last_birth_days && birth.birth_order > m.last_birth_order)) {
+    m.last_birth_days = d;
+    m.last_birth_order = static_cast<int16_t>(birth.birth_order);
+  }
 }
 
 Result<LifeState*> Importer::MotherState(std::string_view mother_id) {
   JH_ASSIGN_OR_RETURN(LifeState * m, PersonState(mother_id));
   if (m == nullptr || m->births_known) return m;
   JH_ASSIGN_OR_RETURN(std::vector<store::StoredEvent> births, store_.BirthsOfMother(mother_id));
-  m->births = static_cast<int16_t>(births.size());
-  for (const auto& b : births) {
-    const int32_t d = b.event.date.days();
-    if (d > m->last_birth_days || (d == m->last_birth_days && b.event.birth_order > m->last_birth_order)) {
-      m->last_birth_days = d;
-      m->last_birth_order = static_cast<int16_t>(b.event.birth_order);
-    }
-  }
+  m->births = 0;
+  for (const auto& b : births) CountBirth(*m, b.event);
   m->births_known = true;
   return m;
+}
+
+Status Importer::Prefetch(std::span<const Event* const> events) {
+  if (complete_) return {};
+  std::vector<std::string> ids;
+  std::vector<std::pair<std::string, std::string>> keys;
+  ids.reserve(events.size());
+  keys.reserve(events.size());
+  for (const Event* e : events) {
+    for (const std::string* id : {&e->person_id, &e->mother_id}) {
+      if (id->empty()) continue;
+      auto it = people_.find(*id);
+      if (it == people_.end() || (it->second && it->second->needs_replay)) ids.push_back(*id);
+    }
+    if (!checked_events_.contains(EventKeyText(e->source, e->event_id))) keys.emplace_back(e->source, e->event_id);
+  }
+  std::unordered_map<std::string, std::pair<Person, std::vector<LifeEvent>>, IdHash, std::equal_to<>> found;
+  JH_RETURN_IF_ERROR(store_.FindPersons(ids, [&](const Person& p) { found[p.person_id].first = p; }));
+  std::unordered_map<std::string_view, std::vector<const Event*>> births;  // of the found, by mother
+  std::vector<store::StoredEvent> logged;
+  std::vector<std::string> found_ids;
+  for (const auto& [id, entry] : found) found_ids.push_back(id);
+  JH_RETURN_IF_ERROR(store_.EventsOfPersons(found_ids, [&](const store::StoredEvent& se) {
+    logged.push_back(se);
+  }));
+  for (const store::StoredEvent& se : logged) {
+    const Event& e = se.event;
+    if (auto it = found.find(e.person_id); it != found.end()) it->second.second.push_back(ToLifeEvent(e));
+    if (e.type == EventType::kBirth && found.contains(e.mother_id)) births[e.mother_id].push_back(&e);
+  }
+  for (const std::string& id : ids) {
+    auto it = found.find(id);
+    if (it == found.end()) {
+      people_[id] = std::nullopt;  // known not to be in the register
+      continue;
+    }
+    LifeState s = LifeOf(it->second.first, it->second.second);
+    if (auto b = births.find(id); b != births.end())
+      for (const Event* birth : b->second) CountBirth(s, *birth);
+    s.births_known = true;
+    people_[id] = s;
+  }
+  for (const auto& key : keys) checked_events_.emplace(EventKeyText(key.first, key.second), std::nullopt);
+  return store_.FindEvents(keys, [&](const std::pair<std::string, std::string>& key, const store::EventKey& found) {
+    checked_events_[EventKeyText(key.first, key.second)] = found;
+  });
+}
+
+std::string Importer::EventKeyText(std::string_view source, std::string_view event_id) {
+  std::string k(source);
+  k += '\0';
+  k += event_id;
+  return k;
 }
 
 Result<std::optional<Reason>> Importer::ReplayLife(const Event& e, LifeState& after) {
@@ -439,7 +505,14 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
   const uint64_t hash = ContentHash(e);
   const uint64_t key_digest = KeySet::Digest(e.source, e.event_id);
   std::optional<store::EventKey> existing;
-  if (!complete_ || event_keys_.MaybeContains(key_digest)) {
+  std::optional<store::EventKey>* checked = nullptr;  // what Prefetch learned of this key
+  if (!checked_events_.empty()) {
+    auto it = checked_events_.find(EventKeyText(e.source, e.event_id));
+    if (it != checked_events_.end()) checked = &it->second;
+  }
+  if (checked != nullptr) {
+    existing = *checked;
+  } else if (!complete_ || event_keys_.MaybeContains(key_digest)) {
     JH_ASSIGN_OR_RETURN(existing, store_.FindEvent(e.source, e.event_id));
   }
   if (existing) {
@@ -465,8 +538,10 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
     return Quarantine(RecordKind::kEvent, origin, e.source, e.event_id, std::move(reasons), raw,
                       e.division.empty() ? std::string() : e.division.ToString());
   }
-  JH_RETURN_IF_ERROR(batch_->AppendEvent(e, hash));
+  JH_ASSIGN_OR_RETURN(const int64_t seq, batch_->AppendEvent(e, hash));
   event_keys_.Insert(key_digest);
+  if (checked != nullptr) *checked = store::EventKey{seq, hash, e.person_id};
+  // (Without Prefetch the next FindEvent of this key sees the row in the batch.)
   *person = person_after;
   if (mother != nullptr) *mother = mother_after;
   ++report_.counts.events_loaded;

@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -44,6 +45,12 @@ struct ImportOptions {
   Timestamp now;               // stamped on the batch
   // Called now and then with records done and records in all (0 when unknown).
   std::function<void(int64_t done, int64_t total)> progress;
+  // How ImportFiles learns what the register holds: kAuto reads all of it first
+  // (Importer::Preload) when the files are large next to it, and otherwise asks
+  // the store about the records it reads, many at a time (Importer::Prefetch).
+  // The outcome is the same either way; only the time differs.
+  enum class RegisterReads { kAuto, kPreload, kPerRecord };
+  RegisterReads register_reads = RegisterReads::kAuto;
 };
 
 // Where a record came from, for quarantine and reports.
@@ -127,10 +134,21 @@ class Importer {
   // the register; ImportFiles decides by the files' sizes. REQUIRES: no open batch.
   Status Preload();
 
+  // Reads, in a few round trips, what checking these events will ask the store
+  // (their persons and mothers with their lives, and whether their keys are in
+  // the log), so a database server is not asked once per record. Only without
+  // Preload (which knows all of it); the answers last until the batch ends.
+  // REQUIRES: an open batch (Begin), so the answers cannot go stale.
+  Status Prefetch(std::span<const Event* const> events);
+
  private:
   struct Cached;
   Result<LifeState*> PersonState(std::string_view person_id);
   Result<LifeState*> MotherState(std::string_view mother_id);
+  // The summary of a stored person from their events (any order).
+  static LifeState LifeOf(const Person& p, std::vector<LifeEvent>& life);
+  static void CountBirth(LifeState& mother, const Event& birth);
+  static std::string EventKeyText(std::string_view source, std::string_view event_id);
   // `source`: the row's own source; empty means the batch's (--source).
   // `division`: the row's division field as read; kept when it is a well-formed code.
   Status Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view source, std::string_view key,
@@ -179,6 +197,9 @@ class Importer {
   KeySet citizen_ids_;  // Digest(citizen_id)
   KeySet event_keys_;   // Digest(source, event_id)
   KeySet outside_mothers_;  // Digest(mother_id) of births whose mother was not in the register
+  // Within a batch, when !complete_: what Prefetch read of these event keys
+  // (EventKeyText), kept current as the batch appends.
+  std::unordered_map<std::string, std::optional<store::EventKey>> checked_events_;
   int64_t started_ns_ = 0;
 };
 

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -183,6 +184,21 @@ class Store {
   virtual Result<std::vector<StoredEvent>> BirthsOfMother(std::string_view mother_id) = 0;
   virtual Result<std::optional<EventKey>> FindEvent(std::string_view source, std::string_view event_id) = 0;
 
+  // The reads above for many keys at once, for a caller that knows its keys in
+  // advance (the importer, before it checks a file's events): a database server
+  // answers each call in a few round trips instead of one per key. Keys not in
+  // the register are not visited; a key given twice is visited once. `fn` may
+  // read the store. FindPersons visits in no particular order.
+  virtual Status FindPersons(std::span<const std::string> person_ids, const std::function<void(const Person&)>& fn);
+  // The events of these persons and the births whose mother is one of them,
+  // each event once, in log order.
+  virtual Status EventsOfPersons(std::span<const std::string> person_ids,
+                                 const std::function<void(const StoredEvent&)>& fn);
+  // The (source, event_id) pairs in the log, with what it holds under each, in no particular order.
+  virtual Status FindEvents(std::span<const std::pair<std::string, std::string>> keys,
+                            const std::function<void(const std::pair<std::string, std::string>& key,
+                                                     const EventKey& found)>& fn);
+
   // Visit everything, persons by person_id and events by sequence number. The
   // visits stream (a city's register never sits in memory); `fn` may call the
   // store's reads, which see what the scan sees.
@@ -258,5 +274,9 @@ class Store {
   // exists. store/open.h RestoreBackup puts it back.
   virtual Status Backup(const std::string& path) = 0;
 };
+
+// Sorts `events` by seq and visits each seq once: how EventsOfPersons
+// implementations merge the answers of several statements.
+void VisitEachSeqOnce(std::vector<StoredEvent>& events, const std::function<void(const StoredEvent&)>& fn);
 
 }  // namespace junheng::store

@@ -86,6 +86,7 @@ class ImportTest : public ::testing::Test {
     o.source = std::move(source);
     o.today = *Date::Parse("2026-11-28");
     o.now = *ParseTimestamp("2026-11-28T10:00:00+08:00");
+    o.register_reads = reads_;
     return o;
   }
   std::string Write(const std::string& name, const std::string& content) const {
@@ -121,7 +122,27 @@ class ImportTest : public ::testing::Test {
   std::unique_ptr<junheng::testing::TestRegister> register_;
   std::string db_;  // the register's target: a file path (SQLite) or a URI (PostgreSQL)
   std::unique_ptr<store::Store> store_;
+  ImportOptions::RegisterReads reads_ = ImportOptions::RegisterReads::kAuto;
 };
+
+// An ImportTest run twice: with the register preloaded, and with the importer
+// asking the store about the records it reads (Importer::Prefetch). Both must
+// give the same outcome. Use TEST_P, and INSTANTIATE_READS(Suite) once.
+class BothReadsTest : public ImportTest, public ::testing::WithParamInterface<ImportOptions::RegisterReads> {
+ protected:
+  void SetUp() override {
+    reads_ = GetParam();
+    ImportTest::SetUp();
+  }
+};
+inline std::string ReadsName(const ::testing::TestParamInfo<ImportOptions::RegisterReads>& info) {
+  return info.param == ImportOptions::RegisterReads::kPreload ? "Preloaded" : "PerRecord";
+}
+#define INSTANTIATE_READS(suite)                                                                    \
+  INSTANTIATE_TEST_SUITE_P(Reads, suite,                                                            \
+                           ::testing::Values(::junheng::ingest::ImportOptions::RegisterReads::kPreload, \
+                                             ::junheng::ingest::ImportOptions::RegisterReads::kPerRecord), \
+                           ::junheng::ingest::testing::ReadsName)
 
 // Persons used across tests: a woman born 1990, a man born 1988, a girl born 2016.
 inline std::string BasePersons() {

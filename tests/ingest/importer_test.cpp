@@ -10,12 +10,16 @@ namespace {
 using ::testing::Contains;
 using ::testing::ElementsAre;
 
+// Every test here runs on both ways of reading the register (BothReadsTest).
+using ImporterTest = BothReadsTest;
+INSTANTIATE_READS(ImporterTest);
+
 // The register the rule tests start from: W1 and M1 enumerated in A社区 on
 // 2015-01-01, G1 born to W1 there on 2016-02-29 (birth order 1).
-class RulesTest : public ImportTest {
+class RulesTest : public BothReadsTest {
  protected:
   void SetUp() override {
-    ImportTest::SetUp();
+    BothReadsTest::SetUp();
     ASSERT_EQ(ImportPersons(BasePersons()).counts.persons_loaded, 3);
     auto r = ImportEvents({
         {.id = "e1", .type = "enumerate", .date = "2015-01-01", .person = "W1", .division = kV1, .source = "census"},
@@ -27,7 +31,9 @@ class RulesTest : public ImportTest {
   }
 };
 
-TEST_F(RulesTest, EachRegisterRuleRejectsTheRowThatBreaksIt) {
+INSTANTIATE_READS(RulesTest);
+
+TEST_P(RulesTest, EachRegisterRuleRejectsTheRowThatBreaksIt) {
   ASSERT_EQ(ImportPersons("X9,,赵六,1,2000-01-01,01,,,,,\n"
                           "Y1,,钱七,1,2010-05-05,01,,,,,\n"
                           "K1,,幼女,2,2020-01-01,01,,,,,\n"
@@ -63,7 +69,7 @@ TEST_F(RulesTest, EachRegisterRuleRejectsTheRowThatBreaksIt) {
   }
 }
 
-TEST_F(RulesTest, MotherRules) {
+TEST_P(RulesTest, MotherRules) {
   ASSERT_EQ(ImportPersons("C2,,男孩,1,2019-06-01,01,,M1,,,\n"      // mother is a man
                           "C3,,女孩,2,2019-06-01,01,,W1,,,\n"      // order 1 again after G1
                           "C4,,孩四,2,2019-06-02,01,,W1,,,\n"      // order 2 before C3's order... fine
@@ -95,7 +101,7 @@ TEST_F(RulesTest, MotherRules) {
   EXPECT_EQ(next.counts.events_loaded, 1) << FormatSummary(next);
 }
 
-TEST_F(RulesTest, NothingAfterDeathAndMaternalDeathAge) {
+TEST_P(RulesTest, NothingAfterDeathAndMaternalDeathAge) {
   ASSERT_EQ(ImportEvents({{.id = "d1", .type = "death", .date = "2021-05-01", .person = "W1", .division = kV1,
                            .cause = "O72", .maternal = "1"}}).counts.events_loaded, 1);
   auto r = ImportEvents({{.id = "after", .type = "move", .date = "2021-06-01", .person = "W1", .division = kV2}});
@@ -113,7 +119,7 @@ TEST_F(RulesTest, NothingAfterDeathAndMaternalDeathAge) {
   EXPECT_THAT(ReasonsOf(orphan, "lb"), Contains("mother.dead"));
 }
 
-TEST_F(RulesTest, LateRecordInTheMiddleOfALifeIsReplayed) {
+TEST_P(RulesTest, LateRecordInTheMiddleOfALifeIsReplayed) {
   ASSERT_EQ(ImportEvents({{.id = "m1", .type = "move", .date = "2022-01-01", .person = "M1", .division = kV2}})
                 .counts.events_loaded, 1);
   // Arrives later but happened before the 2022 move: possible, so accepted.
@@ -125,7 +131,36 @@ TEST_F(RulesTest, LateRecordInTheMiddleOfALifeIsReplayed) {
   EXPECT_THAT(ReasonsOf(bad, "dd"), ElementsAre("life.after_death"));
 }
 
-TEST_F(ImportTest, EventsOfAFileAreAppliedInDateOrder) {
+// What a file teaches the importer about itself: a key seen earlier in the same
+// file, a mother's births earlier in the same file, a life the file changes.
+TEST_P(RulesTest, RowsOfOneFileSeeTheRowsBeforeThem) {
+  ASSERT_EQ(ImportPersons("C7,,七宝,1,2020-05-05,01,,W1,M1,,\n"
+                          "C8,,八宝,2,2021-06-06,01,,W1,M1,,\n").counts.persons_loaded, 2);
+  const Ev move{.id = "mv", .type = "move", .date = "2019-03-01", .person = "M1", .division = kV2};
+  Ev changed = move;
+  changed.division = kV3;
+  auto r = ImportEvents({
+      move, move,       // the same row twice: a duplicate
+      {.id = "mv2", .type = "move", .date = "2019-04-01", .person = "M1", .division = kV2},  // already there
+      {.id = "c7", .type = "birth", .date = "2020-05-05", .person = "C7", .division = kV1, .mother = "W1",
+       .order = "2"},
+      {.id = "c8", .type = "birth", .date = "2021-06-06", .person = "C8", .division = kV1, .mother = "W1",
+       .order = "2"},   // W1's third child, after G1 and C7
+      {.id = "e2", .type = "enumerate", .date = "2015-01-01", .person = "M1", .division = kV1,
+       .source = "census"},  // in the log since SetUp, sent again
+  });
+  EXPECT_EQ(r.counts.events_loaded, 2) << FormatSummary(r);
+  EXPECT_EQ(r.counts.duplicates, 1);
+  EXPECT_THAT(ReasonsOf(r, "mv2"), ElementsAre("life.move_same_division"));
+  EXPECT_THAT(ReasonsOf(r, "c8"), ElementsAre("birth_order.inconsistent"));
+  EXPECT_THAT(ReasonsOf(r, "e2"), Contains("source.mismatch"));
+  // The same key with other content in one later file: a conflict, the log unchanged.
+  auto again = ImportEvents({changed});
+  EXPECT_EQ(again.counts.conflicts, 1) << FormatSummary(again);
+  EXPECT_EQ(store_->EventsOfPerson("M1")->back().event.division.ToString(), kV2);
+}
+
+TEST_P(ImporterTest, EventsOfAFileAreAppliedInDateOrder) {
   ASSERT_EQ(ImportPersons("P1,,张三,1,1980-01-01,01,,,,,\n").counts.persons_loaded, 1);
   auto r = ImportEvents({
       {.id = "3", .type = "move_out", .date = "2021-03-01", .person = "P1", .division = kV2, .other = "140100"},
@@ -139,7 +174,7 @@ TEST_F(ImportTest, EventsOfAFileAreAppliedInDateOrder) {
   EXPECT_EQ(events[2].event.event_id, "3");
 }
 
-TEST_F(ImportTest, BadRowsAreQuarantinedWithEveryReasonAndGoodRowsStillLoad) {
+TEST_P(ImporterTest, BadRowsAreQuarantinedWithEveryReasonAndGoodRowsStillLoad) {
   const std::string csv = std::string(kPersonsHeader) +
                           "P1,,张三,1,1980-01-01,01,,,,,\n"
                           "P2," + MakeCitizenId("19800101", "002") + ",李四,1,1980-01-02,01,,,,,12\n"
@@ -161,14 +196,14 @@ TEST_F(ImportTest, BadRowsAreQuarantinedWithEveryReasonAndGoodRowsStillLoad) {
   EXPECT_EQ(store_->FindPerson("P3")->value().name, "王, 五");
 }
 
-TEST_F(ImportTest, MalformedCsvRowsAreQuarantined) {
+TEST_P(ImporterTest, MalformedCsvRowsAreQuarantined) {
   const std::string csv = std::string(kPersonsHeader) + "P1,,张三,1,1980-01-01,01,,,,,\nP2,,\"李四,1\n";
   auto r = ImportText("persons.csv", csv, Options("public_security"));
   EXPECT_EQ(r.counts.persons_loaded, 1);
   EXPECT_EQ(r.rejected_by_reason.at("row.malformed"), 1);
 }
 
-TEST_F(ImportTest, ReimportingChangesNothing) {
+TEST_P(ImporterTest, ReimportingChangesNothing) {
   const std::string persons = BasePersons();
   const std::vector<Ev> events = {
       {.id = "e1", .type = "enumerate", .date = "2015-01-01", .person = "W1", .division = kV1},
@@ -187,7 +222,7 @@ TEST_F(ImportTest, ReimportingChangesNothing) {
   EXPECT_EQ(after.max_seq, before.max_seq);
 }
 
-TEST_F(ImportTest, SameKeyWithOtherContentIsAConflictNeverAnOverwrite) {
+TEST_P(ImporterTest, SameKeyWithOtherContentIsAConflictNeverAnOverwrite) {
   ASSERT_EQ(ImportPersons(BasePersons()).counts.persons_loaded, 3);
   ASSERT_EQ(ImportEvents({{.id = "e1", .type = "enumerate", .date = "2015-01-01", .person = "W1", .division = kV1}})
                 .counts.events_loaded, 1);
@@ -204,7 +239,7 @@ TEST_F(ImportTest, SameKeyWithOtherContentIsAConflictNeverAnOverwrite) {
   EXPECT_EQ(conflicts[0].existing_seq, 1);
 }
 
-TEST_F(ImportTest, JsonLinesImportTheSameWay) {
+TEST_P(ImporterTest, JsonLinesImportTheSameWay) {
   const std::string jsonl =
       "{\"person_id\":\"J1\",\"name\":\"周九\",\"sex\":1,\"birth_date\":\"1970-07-07\"}\n"
       "{\"person_id\":\"J2\",\"name\":\"吴十\",\"sex\":3,\"birth_date\":\"1971-07-07\"}\n";
@@ -213,7 +248,7 @@ TEST_F(ImportTest, JsonLinesImportTheSameWay) {
   EXPECT_THAT(ReasonsOf(r, "J2"), ElementsAre("sex.invalid"));
 }
 
-TEST_F(ImportTest, ReportJsonListsEveryRejectedRow) {
+TEST_P(ImporterTest, ReportJsonListsEveryRejectedRow) {
   auto r = ImportPersons("P1,,,3,1980-13-01,01,,,,,\n");
   const std::string json = ToJson(r);
   EXPECT_NE(json.find("\"line\": 2"), std::string::npos) << json;
@@ -228,7 +263,7 @@ TEST_F(ImportTest, ReportJsonListsEveryRejectedRow) {
 namespace junheng::ingest::testing {
 namespace {
 
-TEST_F(RulesTest, ADeathReportedInAnotherVillageStillEndsTheLife) {
+TEST_P(RulesTest, ADeathReportedInAnotherVillageStillEndsTheLife) {
   // The register has M1 in A社区; civil affairs reports the death in C村 (a move
   // in between was never reported). The death counts; nothing may follow it.
   auto r = ImportEvents({{.id = "d", .type = "death", .date = "2022-01-01", .person = "M1", .division = kV3,
@@ -246,7 +281,7 @@ namespace {
 
 // The typed path keeps what it learns across records: a mother whose record
 // arrives after a birth that named her still has that birth counted.
-TEST_F(ImportTest, AMotherWhoArrivesAfterHerChildKeepsTheBirthInHerOrder) {
+TEST_P(ImporterTest, AMotherWhoArrivesAfterHerChildKeepsTheBirthInHerOrder) {
   Importer importer(*store_, Options(""));
   ASSERT_TRUE(importer.Begin({"typed"}));
   auto person = [](std::string id, Sex sex, std::string birth, std::string mother) {
@@ -289,7 +324,7 @@ TEST_F(ImportTest, AMotherWhoArrivesAfterHerChildKeepsTheBirthInHerOrder) {
 namespace junheng::ingest::testing {
 namespace {
 
-TEST_F(ImportTest, AQuarantinedEventKeepsItsOwnSourceWhenNoneIsGiven) {
+TEST_P(ImporterTest, AQuarantinedEventKeepsItsOwnSourceWhenNoneIsGiven) {
   auto r = ImportText("e.csv", std::string(kEventsHeader) +
                                    Ev{.id = "q1", .type = "move", .date = "2020-01-01", .person = "NOBODY",
                                       .division = kV1, .source = "civil_affairs"}.Csv() +

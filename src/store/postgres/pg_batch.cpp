@@ -143,6 +143,9 @@ Status PgBatch::InsertPerson(const Person& p, std::string_view name_key) {
   }
   persons_.push_back(PendingPerson{p, std::string(name_key)});
   ++persons_inserted_;
+  NoteKey(kPersonKey, p.person_id);
+  if (!p.citizen_id.empty()) NoteKey(kCitizenKey, p.citizen_id);
+  NoteKey(kNameKey, name_key);
   return FlushIfFull();
 }
 
@@ -166,6 +169,9 @@ Result<int64_t> PgBatch::AppendEvent(const Event& e, uint64_t content_hash) {
   }
   const int64_t seq = next_seq_++;
   events_.push_back(PendingEvent{e, seq, content_hash});
+  NoteKey(kEventPersonKey, e.person_id);
+  if (e.type == EventType::kBirth && !e.mother_id.empty()) NoteKey(kMotherKey, e.mother_id);
+  NoteKey(kEventKey, EventKeyText(e.source, e.event_id));
   JH_RETURN_IF_ERROR(FlushIfFull());
   return seq;
 }
@@ -191,6 +197,30 @@ Status PgBatch::AddReview(const ReviewRow& row) {
   return FlushIfFull();
 }
 
+void PgBatch::NoteKey(char kind, std::string_view key) {
+  std::string k;
+  k.reserve(key.size() + 1);
+  k += kind;
+  k += key;
+  buffered_keys_.insert(std::move(k));
+}
+
+bool PgBatch::Buffers(char kind, std::string_view key) const {
+  if (buffered_keys_.empty()) return false;
+  std::string k;
+  k.reserve(key.size() + 1);
+  k += kind;
+  k += key;
+  return buffered_keys_.contains(k);
+}
+
+std::string PgBatch::EventKeyText(std::string_view source, std::string_view event_id) {
+  std::string k(source);
+  k += '\0';  // neither holds a NUL (IsStorableText)
+  k += event_id;
+  return k;
+}
+
 Status PgBatch::FlushIfFull() {
   const size_t rows = persons_.size() + events_.size() + quarantine_.size() + conflicts_.size() + reviews_.size();
   if (rows < kFlushRows && buffered_bytes_ < kFlushBytes) return {};
@@ -204,6 +234,7 @@ Status PgBatch::Flush() {
     SendPersons();
     SendEvents();
     SendBookkeeping();
+    buffered_keys_.clear();
     return {};
   } catch (const std::exception& e) {
     Error error = PgError(e, fmt::format("sending the rows of batch {}", id_));

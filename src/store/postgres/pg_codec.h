@@ -60,6 +60,22 @@ Status StorableText(std::string_view text, std::string_view field, std::string_v
 std::string_view CleanText(std::string_view text, std::string& storage);
 // bytea input in hex form: "\x" and two hex digits a byte.
 std::string ToBytea(std::string_view bytes);
+// A text[] literal ({"a","b"}) of `items`, each storable (IsStorableText).
+template <typename Range, typename Get>
+std::string TextArray(const Range& items, Get get) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : std::string_view(get(item))) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
 
 // Reading fields of a result row. NULL reads as "" and 0.
 inline std::string_view TextOf(const pqxx::field& f) {

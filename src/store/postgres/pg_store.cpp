@@ -83,6 +83,11 @@ Status PgStore::FlushBatch() {
   return batch_->Flush();
 }
 
+Status PgStore::FlushBatchFor(char kind, std::string_view key) {
+  if (batch_ == nullptr || !batch_->Buffers(kind, key)) return {};
+  return batch_->Flush();
+}
+
 Error PgStore::Abandon(Error error) {
   if (batch_ != nullptr && batch_->active() && current_ == &batch_->tx()) batch_->MarkFailed(error);
   return error;
@@ -150,7 +155,7 @@ Result<std::vector<Division>> PgStore::LoadDivisions() {
 
 Result<std::optional<Person>> PgStore::FindPerson(std::string_view person_id) {
   if (!IsStorableText(person_id)) return std::optional<Person>();  // no stored id holds such bytes
-  return Run("finding a person", [&](pqxx::transaction_base& tx) -> Result<std::optional<Person>> {
+  return RunLookup("finding a person", PgBatch::kPersonKey, person_id, [&](pqxx::transaction_base& tx) -> Result<std::optional<Person>> {
     std::optional<Person> out;
     Fields f;
     for (const pqxx::row& r : tx.exec_prepared(kFindPerson, Text(person_id))) {
@@ -172,7 +177,7 @@ std::vector<std::string> Ids(const pqxx::result& rows) {
 
 Result<std::vector<std::string>> PgStore::FindByCitizenId(std::string_view citizen_id) {
   if (citizen_id.empty() || !IsStorableText(citizen_id)) return std::vector<std::string>();
-  return Run("finding persons by citizen id", [&](pqxx::transaction_base& tx) -> Result<std::vector<std::string>> {
+  return RunLookup("finding persons by citizen id", PgBatch::kCitizenKey, citizen_id, [&](pqxx::transaction_base& tx) -> Result<std::vector<std::string>> {
     return Ids(tx.exec_prepared(kFindByCitizen, Text(citizen_id)));
   });
 }
@@ -181,15 +186,15 @@ Result<std::vector<std::string>> PgStore::FindByNameKey(std::string_view name_ke
   if (!IsStorableText(name_key)) return std::vector<std::string>();
   char birth_buf[10];
   const std::string_view birth = sqlite::FormatDate(birth_date, birth_buf);
-  return Run("finding persons by name", [&](pqxx::transaction_base& tx) -> Result<std::vector<std::string>> {
+  return RunLookup("finding persons by name", PgBatch::kNameKey, name_key, [&](pqxx::transaction_base& tx) -> Result<std::vector<std::string>> {
     return Ids(tx.exec_prepared(kFindByNameKey, Text(name_key), Text(birth), Int(static_cast<int>(sex))));
   });
 }
 
 Result<std::vector<StoredEvent>> PgStore::QueryEvents(std::string_view what, const char* statement,
-                                                      std::string_view key) {
+                                                      char kind, std::string_view key) {
   if (!IsStorableText(key)) return std::vector<StoredEvent>();
-  return Run(what, [&](pqxx::transaction_base& tx) -> Result<std::vector<StoredEvent>> {
+  return RunLookup(what, kind, key, [&](pqxx::transaction_base& tx) -> Result<std::vector<StoredEvent>> {
     const pqxx::result rows = tx.exec_prepared(statement, Text(key));
     std::vector<StoredEvent> out(rows.size());
     Fields f;
@@ -202,16 +207,16 @@ Result<std::vector<StoredEvent>> PgStore::QueryEvents(std::string_view what, con
 }
 
 Result<std::vector<StoredEvent>> PgStore::EventsOfPerson(std::string_view person_id) {
-  return QueryEvents("reading the events of a person", kEventsOfPerson, person_id);
+  return QueryEvents("reading the events of a person", kEventsOfPerson, PgBatch::kEventPersonKey, person_id);
 }
 
 Result<std::vector<StoredEvent>> PgStore::BirthsOfMother(std::string_view mother_id) {
-  return QueryEvents("reading the births of a mother", kBirthsOfMother, mother_id);
+  return QueryEvents("reading the births of a mother", kBirthsOfMother, PgBatch::kMotherKey, mother_id);
 }
 
 Result<std::optional<EventKey>> PgStore::FindEvent(std::string_view source, std::string_view event_id) {
   if (!IsStorableText(source) || !IsStorableText(event_id)) return std::optional<EventKey>();
-  return Run("finding an event", [&](pqxx::transaction_base& tx) -> Result<std::optional<EventKey>> {
+  return RunLookup("finding an event", PgBatch::kEventKey, PgBatch::EventKeyText(source, event_id), [&](pqxx::transaction_base& tx) -> Result<std::optional<EventKey>> {
     std::optional<EventKey> out;
     for (const pqxx::row& r : tx.exec_prepared(kFindEvent, Text(event_id), Text(source))) {
       out = EventKey{IntOf(r[0]), static_cast<uint64_t>(IntOf(r[1])), std::string(TextOf(r[2]))};

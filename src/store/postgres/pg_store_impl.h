@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -35,6 +36,13 @@ class PgStore final : public Store {
   Result<std::vector<StoredEvent>> EventsOfPerson(std::string_view person_id) override;
   Result<std::vector<StoredEvent>> BirthsOfMother(std::string_view mother_id) override;
   Result<std::optional<EventKey>> FindEvent(std::string_view source, std::string_view event_id) override;
+  // pg_bulk.cpp
+  Status FindPersons(std::span<const std::string> person_ids, const std::function<void(const Person&)>& fn) override;
+  Status EventsOfPersons(std::span<const std::string> person_ids,
+                         const std::function<void(const StoredEvent&)>& fn) override;
+  Status FindEvents(std::span<const std::pair<std::string, std::string>> keys,
+                    const std::function<void(const std::pair<std::string, std::string>& key,
+                                             const EventKey& found)>& fn) override;
   Status ForEachPerson(const std::function<void(const Person&)>& fn) override;
   Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) override;
   Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
@@ -81,6 +89,14 @@ class PgStore final : public Store {
   auto Run(std::string_view what, Fn&& fn) -> decltype(fn(std::declval<pqxx::transaction_base&>())) {
     return RunImpl<pqxx::nontransaction>(what, std::forward<Fn>(fn));
   }
+  // The same for a lookup by one key: the open batch's buffered rows are sent
+  // first only when one of them has that key (PgBatch::Buffers), so a
+  // validation read per record does not cost a COPY per record.
+  template <typename Fn>
+  auto RunLookup(std::string_view what, char kind, std::string_view key, Fn&& fn)
+      -> decltype(fn(std::declval<pqxx::transaction_base&>())) {
+    return RunImpl<pqxx::nontransaction>(what, std::forward<Fn>(fn), kind, key);
+  }
   // The same, but outside a batch `fn` runs in a read-only transaction of its
   // own, so that its statements read one snapshot.
   template <typename Fn>
@@ -88,8 +104,9 @@ class PgStore final : public Store {
     return RunImpl<pqxx::read_transaction>(what, std::forward<Fn>(fn));
   }
   template <typename Tx, typename Fn>
-  auto RunImpl(std::string_view what, Fn&& fn) -> decltype(fn(std::declval<pqxx::transaction_base&>())) {
-    JH_RETURN_IF_ERROR(FlushBatch());
+  auto RunImpl(std::string_view what, Fn&& fn, char kind = 0, std::string_view key = {})
+      -> decltype(fn(std::declval<pqxx::transaction_base&>())) {
+    JH_RETURN_IF_ERROR(kind == 0 ? FlushBatch() : FlushBatchFor(kind, key));
     try {
       if (!scan_snapshot_.empty()) {  // called back from a streaming scan
         SnapshotTransaction tx(Side());
@@ -121,6 +138,8 @@ class PgStore final : public Store {
   pqxx::connection& Side();
   // Sends the rows the open batch buffered, or returns the error it failed with.
   Status FlushBatch();
+  // The same, only when a buffered row has `key` of `kind` (PgBatch::Buffers).
+  Status FlushBatchFor(char kind, std::string_view key);
   // After an exception: the open batch's transaction is aborted, so the batch
   // fails with `error`. Returns `error`.
   Error Abandon(Error error);
@@ -133,7 +152,8 @@ class PgStore final : public Store {
   void AddDivisionCode(uint64_t code) { divisions_.insert(code); }
   void ForgetDivisionCodes() { divisions_.clear(); }
 
-  Result<std::vector<StoredEvent>> QueryEvents(std::string_view what, const char* statement, std::string_view key);
+  Result<std::vector<StoredEvent>> QueryEvents(std::string_view what, const char* statement, char kind,
+                                               std::string_view key);
 
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::connection> side_;  // reads called back from a streaming scan
@@ -173,6 +193,14 @@ class PgBatch final : public Batch {
   Status Flush();
   // The batch is over: `error` aborted its transaction.
   void MarkFailed(const Error& error);
+  // Keys of the rows buffered and not yet sent, by kind: 'p' person_id, 'c'
+  // citizen_id, 'n' name key, 'o' an event's person_id, 'm' a birth's mother_id,
+  // 'e' an event's source and event_id (EventKeyText). A lookup by a key no
+  // buffered row has cannot see them, so it need not wait for them.
+  static constexpr char kPersonKey = 'p', kCitizenKey = 'c', kNameKey = 'n', kEventPersonKey = 'o',
+                        kMotherKey = 'm', kEventKey = 'e';
+  bool Buffers(char kind, std::string_view key) const;
+  static std::string EventKeyText(std::string_view source, std::string_view event_id);
   int64_t persons_inserted() const { return persons_inserted_; }
 
  private:
@@ -208,6 +236,8 @@ class PgBatch final : public Batch {
   std::vector<ConflictRow> conflicts_;
   std::vector<ReviewRow> reviews_;
   size_t buffered_bytes_ = 0;  // raw text of the bookkeeping rows
+  std::unordered_set<std::string> buffered_keys_;  // kind letter + key, of persons_ and events_
+  void NoteKey(char kind, std::string_view key);
 };
 
 }  // namespace junheng::store::postgres
