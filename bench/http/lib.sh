@@ -16,7 +16,17 @@
 
 bin=${JUNHENG_BIN:-build/src/app/junheng}
 source scripts/apt.sh
-apt_install wrk curl sqlite3
+apt_install wrk curl sqlite3 postgresql-client-15
+
+# jh_sql SQL: runs a query on the register $db (a SQLite file or a postgresql:// URI) and
+# prints its rows, fields separated by one space.
+jh_sql() {
+  case "$db" in
+    postgresql://* | postgres://*) psql "$db" -X -q -A -t -F ' ' -v ON_ERROR_STOP=1 -c "$1" ;;
+    *) sqlite3 -separator ' ' "$db" "$1" ;;
+  esac
+}
+jh_is_postgres() { case "$db" in postgresql://* | postgres://*) return 0 ;; *) return 1 ;; esac; }
 
 jh_stop() {
   if [ -n "${server:-}" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
@@ -56,11 +66,12 @@ jh_write_scripts() {
   # Citizen ids to search for, and living residents to move, sampled from the register. A mover
   # has no event dated today or later (a move today must come after their last event) and goes
   # to another village than the one they live in (a move to the same village is refused).
-  sqlite3 "$db" "SELECT citizen_id FROM persons WHERE rowid % 4001 = 0 AND citizen_id IS NOT NULL LIMIT 2000" \
-    >"$work/ids"
-  sqlite3 "$db" "SELECT code FROM divisions WHERE level = 5" >"$work/villages"
-  step=$(sqlite3 "$db" "SELECT max(1, max(seq) / ($moves * 2)) FROM events")
-  sqlite3 -separator ' ' "$db" "SELECT e.person_id, (SELECT x.division FROM events x WHERE x.person_id = e.person_id
+  local sample="rowid % 4001 = 0"
+  jh_is_postgres && sample="abs(hashtext(person_id)) % 4001 = 0"
+  jh_sql "SELECT citizen_id FROM persons WHERE $sample AND citizen_id IS NOT NULL LIMIT 2000" >"$work/ids"
+  jh_sql "SELECT code FROM divisions WHERE level = 5" >"$work/villages"
+  step=$(jh_sql "SELECT max(seq) / ($moves * 2) + 1 FROM events")
+  jh_sql "SELECT e.person_id, (SELECT x.division FROM events x WHERE x.person_id = e.person_id
       AND x.division IS NOT NULL ORDER BY x.date DESC, x.seq DESC LIMIT 1)
     FROM events e WHERE e.seq % $step = 0 AND e.type IN ('enumerate','birth','move_in')
     AND NOT EXISTS (SELECT 1 FROM events x WHERE x.person_id = e.person_id

@@ -3,8 +3,9 @@
 # not grow and no request may fail.
 #
 # Usage: bench/http/soak.sh DB [MINUTES]
-#   DB is a SQLite register this script may write to (a copy of the demo city: it registers
-#   moves and adds the users "bench" and "bench_writer"). MINUTES defaults to 10.
+#   DB is a register this script may write to, a SQLite file or a postgresql:// URI (a copy of
+#   the demo city: it registers moves and adds the users "bench" and "bench_writer"). MINUTES
+#   defaults to 10.
 # The load is run.sh's mixed one: the city's dashboard cards by one user over 10 connections
 # (~500 requests/s) and moves of residents registered by another over 2 (~50/s), in one-minute
 # wrk runs back to back (each minute's p50/p99 come from its own run). Every 10 s the script
