@@ -47,8 +47,10 @@
 // kInvalidArgument, as SQLite's foreign key).
 //
 // Batch writes are buffered and sent by COPY, several thousand rows a round
-// trip, before any read of the same Store (reads in a batch see its writes) and
-// at Commit. A row refused by the server then fails the whole batch: the call
+// trip, at Commit and before any read of the same Store that could see them
+// (reads in a batch see its writes): a lookup by one key sends them only when a
+// buffered row has that key, any other read always. The bulk reads (store.h)
+// ask for thousands of keys in one statement. A row refused by the server then fails the whole batch: the call
 // that sent it returns the error, every later call returns it too, and the
 // batch can only be dropped (SQLite refuses the one call and goes on). A Commit
 // that fails (a division whose parent is missing) likewise ends the batch.
