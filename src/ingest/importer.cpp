@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_set>
 
 #include "ingest/linkage.h"
 #include "ingest/mapping.h"
@@ -277,17 +278,21 @@ Result<LifeState*> Importer::MotherState(std::string_view mother_id) {
 
 Status Importer::Prefetch(std::span<const Event* const> events) {
   if (complete_) return {};
-  std::vector<std::string> ids;
+  std::vector<std::string> ids;  // each once
+  std::unordered_set<std::string_view> asked;
   std::vector<std::pair<std::string, std::string>> keys;
   ids.reserve(events.size());
   keys.reserve(events.size());
   for (const Event* e : events) {
     for (const std::string* id : {&e->person_id, &e->mother_id}) {
-      if (id->empty()) continue;
+      if (id->empty() || asked.contains(*id)) continue;
       auto it = people_.find(*id);
-      if (it == people_.end() || (it->second && it->second->needs_replay)) ids.push_back(*id);
+      if (it == people_.end() || (it->second && it->second->needs_replay)) {
+        ids.push_back(*id);
+        asked.insert(*id);
+      }
     }
-    if (!checked_events_.contains(EventKeyText(e->source, e->event_id))) keys.emplace_back(e->source, e->event_id);
+    if (!checked_events_.contains(store::EventKeyText(e->source, e->event_id))) keys.emplace_back(e->source, e->event_id);
   }
   std::unordered_map<std::string, std::pair<Person, std::vector<LifeEvent>>, IdHash, std::equal_to<>> found;
   JH_RETURN_IF_ERROR(store_.FindPersons(ids, [&](const Person& p) { found[p.person_id].first = p; }));
@@ -315,17 +320,10 @@ Status Importer::Prefetch(std::span<const Event* const> events) {
     s.births_known = true;
     people_[id] = s;
   }
-  for (const auto& key : keys) checked_events_.emplace(EventKeyText(key.first, key.second), std::nullopt);
+  for (const auto& key : keys) checked_events_.emplace(store::EventKeyText(key.first, key.second), std::nullopt);
   return store_.FindEvents(keys, [&](const std::pair<std::string, std::string>& key, const store::EventKey& found) {
-    checked_events_[EventKeyText(key.first, key.second)] = found;
+    checked_events_[store::EventKeyText(key.first, key.second)] = found;
   });
-}
-
-std::string Importer::EventKeyText(std::string_view source, std::string_view event_id) {
-  std::string k(source);
-  k += '\0';
-  k += event_id;
-  return k;
 }
 
 Result<std::optional<Reason>> Importer::ReplayLife(const Event& e, LifeState& after) {
@@ -507,7 +505,7 @@ Status Importer::AddEvent(const Event& incoming, const RowOrigin& origin) {
   std::optional<store::EventKey> existing;
   std::optional<store::EventKey>* checked = nullptr;  // what Prefetch learned of this key
   if (!checked_events_.empty()) {
-    auto it = checked_events_.find(EventKeyText(e.source, e.event_id));
+    auto it = checked_events_.find(store::EventKeyText(e.source, e.event_id));
     if (it != checked_events_.end()) checked = &it->second;
   }
   if (checked != nullptr) {

@@ -148,7 +148,6 @@ class Importer {
   // The summary of a stored person from their events (any order).
   static LifeState LifeOf(const Person& p, std::vector<LifeEvent>& life);
   static void CountBirth(LifeState& mother, const Event& birth);
-  static std::string EventKeyText(std::string_view source, std::string_view event_id);
   // `source`: the row's own source; empty means the batch's (--source).
   // `division`: the row's division field as read; kept when it is a well-formed code.
   Status Quarantine(RecordKind kind, const RowOrigin& origin, std::string_view source, std::string_view key,
@@ -198,7 +197,7 @@ class Importer {
   KeySet event_keys_;   // Digest(source, event_id)
   KeySet outside_mothers_;  // Digest(mother_id) of births whose mother was not in the register
   // Within a batch, when !complete_: what Prefetch read of these event keys
-  // (EventKeyText), kept current as the batch appends.
+  // (store::EventKeyText), kept current as the batch appends.
   std::unordered_map<std::string, std::optional<store::EventKey>> checked_events_;
   int64_t started_ns_ = 0;
 };

@@ -46,7 +46,7 @@ Status Store::FindEvents(std::span<const std::pair<std::string, std::string>> ke
                                                   const EventKey& found)>& fn) {
   std::unordered_set<std::string> seen;
   for (const auto& key : keys) {
-    if (!seen.insert(key.first + '\0' + key.second).second) continue;
+    if (!seen.insert(EventKeyText(key.first, key.second)).second) continue;
     JH_ASSIGN_OR_RETURN(std::optional<EventKey> found, FindEvent(key.first, key.second));
     if (found) fn(key, *found);
   }

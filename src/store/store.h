@@ -40,6 +40,16 @@ struct StoredEvent {
   Event event;
 };
 
+// (source, event_id) as one string, the key of an event in maps and sets:
+// neither part holds a NUL, so the NUL between them keeps keys apart.
+inline std::string EventKeyText(std::string_view source, std::string_view event_id) {
+  std::string key;
+  key.reserve(source.size() + 1 + event_id.size());
+  key.append(source).push_back('\0');
+  key.append(event_id);
+  return key;
+}
+
 // What the log holds under one (source, event_id).
 struct EventKey {
   int64_t seq = 0;

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "app/run_junheng.h"
+#include "app/scratch_dir.h"
 
 namespace {
 
@@ -18,16 +19,13 @@ using junheng::app::testing::RunJunheng;
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 
-class AccountsCliTest : public ::testing::Test {
+class AccountsCliTest : public junheng::app::testing::ScratchDirTest {
  protected:
+  AccountsCliTest() : ScratchDirTest("jh_acc_cli") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           fmt::format("jh_acc_cli_{}_{}", getpid(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "r.db").string();
+    ScratchDirTest::SetUp();
+    db_ = Path("r.db");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Runs junheng with `args` (shell words) and `input` on standard input.
   CommandRun Junheng(const std::string& args, const std::string& input = "") const {
@@ -47,7 +45,6 @@ class AccountsCliTest : public ::testing::Test {
     return rc;
   }
 
-  fs::path dir_;
   std::string db_;
 };
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/run_junheng.h"
+#include "app/scratch_dir.h"
 
 namespace {
 
@@ -34,21 +35,9 @@ std::string FormatLike(double x) {
   return s;
 }
 
-class CliTest : public ::testing::Test {
+class CliTest : public junheng::app::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("jh_cli_{}_{}", getpid(),
-                                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string Write(const std::string& name, const std::string& content) const {
-    std::ofstream(Path(name)) << content;
-    return Path(name);
-  }
-  fs::path dir_;
+  CliTest() : ScratchDirTest("jh_cli") {}
 };
 
 TEST_F(CliTest, EveryCommandHasHelp) {

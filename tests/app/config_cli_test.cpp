@@ -18,6 +18,7 @@
 
 #include "app/child_process.h"
 #include "app/run_junheng.h"
+#include "app/scratch_dir.h"
 
 namespace {
 
@@ -27,21 +28,9 @@ using junheng::app::testing::JunhengProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class ConfigCliTest : public ::testing::Test {
+class ConfigCliTest : public junheng::app::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("jh_config_{}_{}", getpid(),
-                                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string Write(const std::string& name, const std::string& content) const {
-    std::ofstream(Path(name)) << content;
-    return Path(name);
-  }
+  ConfigCliTest() : ScratchDirTest("jh_config") {}
   static std::string Read(const std::string& path) {
     std::ifstream in(path);
     std::stringstream s;
@@ -72,7 +61,6 @@ class ConfigCliTest : public ::testing::Test {
     }
     return 0;
   }
-  fs::path dir_;
 };
 
 TEST_F(ConfigCliTest, EveryCommandReadsTheFileAndItsOwnSectionFirst) {

@@ -214,13 +214,6 @@ bool PgBatch::Buffers(char kind, std::string_view key) const {
   return buffered_keys_.contains(k);
 }
 
-std::string PgBatch::EventKeyText(std::string_view source, std::string_view event_id) {
-  std::string k(source);
-  k += '\0';  // neither holds a NUL (IsStorableText)
-  k += event_id;
-  return k;
-}
-
 Status PgBatch::FlushIfFull() {
   const size_t rows = persons_.size() + events_.size() + quarantine_.size() + conflicts_.size() + reviews_.size();
   if (rows < kFlushRows && buffered_bytes_ < kFlushBytes) return {};

@@ -84,7 +84,7 @@ Status PgStore::FindEvents(std::span<const std::pair<std::string, std::string>> 
   std::unordered_set<std::string> seen;
   for (const auto& key : keys) {
     if (!IsStorableText(key.first) || !IsStorableText(key.second)) continue;
-    if (seen.insert(PgBatch::EventKeyText(key.first, key.second)).second) wanted.push_back(&key);
+    if (seen.insert(EventKeyText(key.first, key.second)).second) wanted.push_back(&key);
   }
   if (wanted.empty()) return {};
   // The row number says which key a row answers.

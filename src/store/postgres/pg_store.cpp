@@ -216,7 +216,7 @@ Result<std::vector<StoredEvent>> PgStore::BirthsOfMother(std::string_view mother
 
 Result<std::optional<EventKey>> PgStore::FindEvent(std::string_view source, std::string_view event_id) {
   if (!IsStorableText(source) || !IsStorableText(event_id)) return std::optional<EventKey>();
-  return RunLookup("finding an event", PgBatch::kEventKey, PgBatch::EventKeyText(source, event_id), [&](pqxx::transaction_base& tx) -> Result<std::optional<EventKey>> {
+  return RunLookup("finding an event", PgBatch::kEventKey, EventKeyText(source, event_id), [&](pqxx::transaction_base& tx) -> Result<std::optional<EventKey>> {
     std::optional<EventKey> out;
     for (const pqxx::row& r : tx.exec_prepared(kFindEvent, Text(event_id), Text(source))) {
       out = EventKey{IntOf(r[0]), static_cast<uint64_t>(IntOf(r[1])), std::string(TextOf(r[2]))};

@@ -200,7 +200,6 @@ class PgBatch final : public Batch {
   static constexpr char kPersonKey = 'p', kCitizenKey = 'c', kNameKey = 'n', kEventPersonKey = 'o',
                         kMotherKey = 'm', kEventKey = 'e';
   bool Buffers(char kind, std::string_view key) const;
-  static std::string EventKeyText(std::string_view source, std::string_view event_id);
   int64_t persons_inserted() const { return persons_inserted_; }
 
  private:
