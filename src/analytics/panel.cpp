@@ -47,6 +47,31 @@ const Birthdays& TheBirthdays() {
 struct BirthYmd {
   int year, month, day;
   explicit BirthYmd(int32_t days) { Date::FromDays(days).ToYmd(year, month, day); }
+  BirthYmd(int y, int m, int d) : year(y), month(m), day(d) {}
+};
+
+// Every birth date of the register as year, month and day, packed in 4 bytes:
+// a scan converts a birth date for each stay it splits, and a table lookup is
+// several times cheaper than the civil-from-days arithmetic.
+class BirthTable {
+ public:
+  BirthTable(int32_t first, int32_t last) : first_(first) {
+    packed_.reserve(static_cast<size_t>(last - first + 1));
+    int y, m, d;
+    Date::FromDays(first).ToYmd(y, m, d);
+    for (int32_t day = first; day <= last; ++day) {
+      packed_.push_back(static_cast<uint32_t>(y) << 9 | static_cast<uint32_t>(m) << 5 | static_cast<uint32_t>(d));
+      if (day < last) Date::FromDays(day + 1).ToYmd(y, m, d);
+    }
+  }
+  BirthYmd operator()(int32_t day) const {
+    const uint32_t p = packed_[day - first_];
+    return {static_cast<int>(p >> 9), static_cast<int>(p >> 5 & 15), static_cast<int>(p & 31)};
+  }
+
+ private:
+  int32_t first_;
+  std::vector<uint32_t> packed_;
 };
 
 // Age in completed years on `on` (in `on_year`); 29 February birthdays fall on 1 March.
@@ -58,7 +83,8 @@ int AgeOn(const BirthYmd& b, int on_year, int32_t on) {
 // Per-query tables over the span of all periods.
 class DayTables {
  public:
-  DayTables(std::span<const Period> periods) : first_(periods.front().from.days()) {
+  DayTables(std::span<const Period> periods, const Snapshot& snapshot)
+      : births_(snapshot.first_birth().days(), snapshot.last_birth().days()), first_(periods.front().from.days()) {
     const int32_t last = periods.back().to.days();
     period_of_.assign(last - first_, -1);
     year_of_.resize(last - first_);
@@ -80,6 +106,8 @@ class DayTables {
   bool Covers(int32_t day) const { return day >= first_ && day < end(); }
   int32_t PeriodOf(int32_t day) const { return period_of_[day - first_]; }
   int YearOf(int32_t day) const { return year_of_[day - first_]; }
+  // A birth date of the register as year, month and day.
+  BirthYmd Birth(int32_t day) const { return births_(day); }
 
  private:
   static int32_t MonthNumber(Date d) {
@@ -88,6 +116,7 @@ class DayTables {
     return y * 12 + m - 1 - kFirstMonth;
   }
   std::vector<std::pair<int32_t, int32_t>> months_;
+  BirthTable births_;
   int32_t first_;
   std::vector<int32_t> period_of_;
   std::vector<int16_t> year_of_;
@@ -108,7 +137,7 @@ template <typename Emit>
 void ForEachPiece(const DayTables& days, std::span<const Period> periods, int32_t birth_day, int32_t lo, int32_t hi,
                   Emit&& emit) {
   if (lo >= hi) return;
-  const BirthYmd birth(birth_day);
+  const BirthYmd birth = days.Birth(birth_day);
   const Birthdays& bd = TheBirthdays();
   int age = AgeOn(birth, days.YearOf(lo), lo);
   int32_t next_birthday = bd.In(birth.year + age + 1, birth.month, birth.day);
@@ -257,7 +286,7 @@ class Scanner {
       ++t.births_mother_unknown;
       return;
     }
-    const BirthYmd mother(snap_.birth_date(b.mother).days());
+    const BirthYmd mother = days_.Birth(b.mother_birth);
     const int year = days_.YearOf(b.date);
     const int age = AgeOn(mother, year, b.date);
     ++t.births_by_mother_age[std::clamp(age, 0, kOpenAge)];
@@ -276,7 +305,7 @@ class Scanner {
   void ScanDeath(const DeathRecord& x, std::vector<Tally>& out) {
     if (!days_.Covers(x.date) || days_.PeriodOf(x.date) < 0) return;
     Tally& t = out[days_.PeriodOf(x.date)];
-    const BirthYmd birth(x.birth);
+    const BirthYmd birth = days_.Birth(x.birth);
     const int age = std::max(0, AgeOn(birth, days_.YearOf(x.date), x.date));
     ++t.deaths[x.sex == Sex::kMale ? 0 : 1][std::min(age, kOpenAge)];
     if (x.date - x.birth < 28) ++t.deaths_under_28_days;
@@ -337,7 +366,7 @@ Result<std::vector<Tally>> TallyPanel(const Snapshot& snapshot, const PanelQuery
     }
     ranges.push_back(r);
   }
-  const DayTables days(query.periods);
+  const DayTables days(query.periods, snapshot);
   const size_t n_periods = query.periods.size();
 
   // Cut the units into pieces of similar size, so that both a panel of many small

@@ -133,7 +133,11 @@ Status Snapshot::AddPerson(const Person& person) {
   }
   if (!pending_mothers_.empty()) {
     if (auto it = pending_mothers_.find(person.person_id); it != pending_mothers_.end()) {
-      for (StayRef ref : it->second) data_[ref.division].births[ref.slot].mother = index;
+      for (StayRef ref : it->second) {
+        BirthRecord& b = data_[ref.division].births[ref.slot];
+        b.mother = index;
+        b.mother_birth = birth_[index];
+      }
       pending_mothers_.erase(it);
     }
   }
@@ -173,7 +177,9 @@ Status Snapshot::Apply(const Event& event) {
     b.order = static_cast<uint8_t>(std::clamp(event.birth_order, 0, 255));
     b.plurality = static_cast<uint8_t>(std::clamp(event.plurality, 0, 255));
     d.births.push_back(b);
-    d.births.back().mother = ResolveMother(event.mother_id, division, d.births.size() - 1);
+    const uint32_t mother = ResolveMother(event.mother_id, division, d.births.size() - 1);
+    d.births.back().mother = mother;
+    if (mother != kNone) d.births.back().mother_birth = birth_[mother];
   } else if (event.type == EventType::kDeath) {
     d.deaths.push_back({date, birth_[person], sex_[person], event.maternal == 1});
   }

@@ -71,6 +71,7 @@ static_assert(sizeof(Stay) == 32);
 struct BirthRecord {
   int32_t date = 0;
   uint32_t mother = kNone;  // the mother's person index, kNone when not in the register
+  int32_t mother_birth = 0; // her birth date (days), copied so that a scan need not look her up
   Sex sex = Sex::kUnknown;  // the child's
   uint8_t order = 0;        // birth_order, 0 unknown, capped at 255
   uint8_t plurality = 0;
