@@ -5,7 +5,8 @@
 //   build/bench/services_snapshot_bench --db var/demo.db [--sql] [benchmark flags]
 //
 // --db defaults to $JUNHENG_BENCH_DB, else var/demo.db (scripts/demo.sh makes it).
-// --sql adds the SQL baseline (minutes on the full city).
+// --sql adds the SQL baseline (minutes on the full city). --one-reader loads the
+// snapshot from one connection instead of two.
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -25,6 +26,7 @@ namespace {
 
 std::string g_db = "var/demo.db";
 bool g_sql = false;
+bool g_one_reader = false;  // --one-reader: load the snapshot with one reading thread
 
 struct Loaded {
   std::unique_ptr<analytics::Snapshot> snapshot;
@@ -38,8 +40,14 @@ Loaded& TheSnapshot() {
       fmt::print(stderr, "cannot open {}: {}\n", g_db, store.error().message);
       std::exit(2);
     }
+    // A second connection, as `junheng serve` and `junheng stats` load with.
+    auto second = store::OpenSqliteStore(g_db, {.create_if_missing = false});
+    if (!second) {
+      fmt::print(stderr, "cannot open {}: {}\n", g_db, second.error().message);
+      std::exit(2);
+    }
     const auto start = std::chrono::steady_clock::now();
-    auto snapshot = services::LoadSnapshot(**store);
+    auto snapshot = services::LoadSnapshot(**store, {.second = g_one_reader ? nullptr : second->get()});
     if (!snapshot) {
       fmt::print(stderr, "loading failed: {}\n", snapshot.error().message);
       std::exit(2);
@@ -153,6 +161,8 @@ int main(int argc, char** argv) {
       junheng::g_db = argv[++i];
     } else if (std::strcmp(argv[i], "--sql") == 0) {
       junheng::g_sql = true;
+    } else if (std::strcmp(argv[i], "--one-reader") == 0) {
+      junheng::g_one_reader = true;
     } else {
       rest.push_back(argv[i]);
     }

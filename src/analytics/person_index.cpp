@@ -1,5 +1,7 @@
 #include "analytics/person_index.h"
 
+#include <algorithm>
+
 namespace junheng::analytics {
 namespace {
 
@@ -54,7 +56,7 @@ bool PersonIndex::Add(std::string_view id) {
     slot = (slot + 1) & mask;
   }
   table_[slot] = (h & kTagMask) | (uint64_t{size()} + 1);
-  arena_.append(id);
+  arena_.insert(arena_.end(), id.begin(), id.end());
   offsets_.push_back(static_cast<uint32_t>(arena_.size()));
   return true;
 }
@@ -69,6 +71,41 @@ uint32_t PersonIndex::Find(std::string_view id) const {
     }
   }
   return kMissing;
+}
+
+void PersonIndex::FindAll(std::span<const std::string_view> ids, std::span<uint32_t> out) const {
+  if (table_.empty()) {
+    std::fill(out.begin(), out.end(), kMissing);
+    return;
+  }
+  const uint64_t mask = table_.size() - 1;
+  constexpr size_t kGroup = 16;
+  uint64_t hash[kGroup];
+  for (size_t base = 0; base < ids.size(); base += kGroup) {
+    const size_t n = std::min(kGroup, ids.size() - base);
+    for (size_t k = 0; k < n; ++k) {  // 1: every slot of the group on its way
+      hash[k] = Hash(ids[base + k]);
+      __builtin_prefetch(&table_[hash[k] & mask]);
+    }
+    for (size_t k = 0; k < n; ++k) {  // 2: the first slot whose hash bits match, then its offsets
+      uint32_t candidate = kMissing;
+      for (uint64_t slot = hash[k] & mask; table_[slot] != 0; slot = (slot + 1) & mask) {
+        if ((table_[slot] & kTagMask) == (hash[k] & kTagMask)) {
+          candidate = IndexIn(table_[slot]);
+          break;
+        }
+      }
+      out[base + k] = candidate;
+      if (candidate != kMissing) __builtin_prefetch(&offsets_[candidate]);
+    }
+    for (size_t k = 0; k < n; ++k) {  // 3: the candidates' text
+      if (out[base + k] != kMissing) __builtin_prefetch(arena_.data() + offsets_[out[base + k]]);
+    }
+    for (size_t k = 0; k < n; ++k) {  // 4: confirm; another id with the same hash bits is rare
+      const uint32_t candidate = out[base + k];
+      if (candidate != kMissing && IdOf(candidate) != ids[base + k]) out[base + k] = Find(ids[base + k]);
+    }
+  }
 }
 
 }  // namespace junheng::analytics

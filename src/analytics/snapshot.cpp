@@ -1,6 +1,7 @@
 #include "analytics/snapshot.h"
 
 #include <algorithm>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -99,7 +100,31 @@ Snapshot::Range Snapshot::RangeOf(DivisionCode unit) const {
   return {static_cast<uint32_t>(first - all.begin()), static_cast<uint32_t>(last - all.begin())};
 }
 
-Status Snapshot::AddPerson(const Person& person) {
+Status Snapshot::AddPerson(const Person& person) { return AddPerson(person, PersonIndex::kMissing); }
+
+Status Snapshot::AddPersons(std::span<const Person> persons) {
+  // Mothers already here, found together; one in this batch or not yet here
+  // stays kMissing and is looked up when her child is added.
+  std::vector<std::string_view> mother_ids;
+  std::vector<size_t> with_mother;
+  for (size_t i = 0; i < persons.size(); ++i) {
+    if (persons[i].mother_id.empty()) continue;
+    mother_ids.push_back(persons[i].mother_id);
+    with_mother.push_back(i);
+  }
+  std::vector<uint32_t> found(mother_ids.size());
+  ids_.FindAll(mother_ids, found);
+  std::vector<uint32_t> mothers(persons.size(), PersonIndex::kMissing);
+  for (size_t k = 0; k < with_mother.size(); ++k) mothers[with_mother[k]] = found[k];
+  constexpr size_t kAhead = 16;
+  for (size_t i = 0; i < persons.size(); ++i) {
+    if (i + kAhead < persons.size()) ids_.Prefetch(persons[i + kAhead].person_id);
+    JH_RETURN_IF_ERROR(AddPerson(persons[i], mothers[i]));
+  }
+  return {};
+}
+
+Status Snapshot::AddPerson(const Person& person, uint32_t found_mother) {
   if (person.sex != Sex::kMale && person.sex != Sex::kFemale) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("person {} has no sex 1 or 2; the snapshot cannot place them",
@@ -117,7 +142,7 @@ Status Snapshot::AddPerson(const Person& person) {
   first_stay_.push_back({});
   uint32_t mother = kNone;
   if (!person.mother_id.empty()) {
-    mother = ids_.Find(person.mother_id);
+    mother = found_mother != PersonIndex::kMissing ? found_mother : ids_.Find(person.mother_id);
     if (mother == PersonIndex::kMissing) {
       mother = kNone;
       pending_person_mothers_[person.mother_id].push_back(index);
@@ -153,8 +178,9 @@ uint32_t Snapshot::FindWithHint(std::string_view person_id) {
   return found;
 }
 
-Status Snapshot::Apply(const Event& event) {
-  const uint32_t person = FindWithHint(event.person_id);
+Status Snapshot::Apply(const Event& event) { return Apply(event, FindWithHint(event.person_id)); }
+
+Status Snapshot::Apply(const Event& event, uint32_t person) {
   if (person == PersonIndex::kMissing) {
     return Fail(ErrorCode::kNotFound,
                 fmt::format("event {} refers to person {}, who is not in the snapshot",
@@ -220,20 +246,30 @@ void Snapshot::Reserve(size_t persons, size_t id_bytes) {
 }
 
 void Snapshot::ShrinkToFit() {
-  ids_.ShrinkToFit();
-  sex_.shrink_to_fit();
-  birth_.shrink_to_fit();
-  mother_.shrink_to_fit();
-  first_stay_.shrink_to_fit();
-  for (DivisionData& d : data_) {
-    d.stays.shrink_to_fit();
-    d.stay_links.shrink_to_fit();
-    d.free_slots.shrink_to_fit();
-    d.births.shrink_to_fit();
-    d.deaths.shrink_to_fit();
-    d.record_dates.shrink_to_fit();
-    d.record_delays.shrink_to_fit();
-  }
+  // Copying hundreds of megabytes into fresh pages: the divisions are split
+  // between this thread and another, which also takes the person columns.
+  auto shrink_divisions = [this](size_t first, size_t last) {
+    for (size_t i = first; i < last; ++i) {
+      DivisionData& d = data_[i];
+      d.stays.shrink_to_fit();
+      d.stay_links.shrink_to_fit();
+      d.free_slots.shrink_to_fit();
+      d.births.shrink_to_fit();
+      d.deaths.shrink_to_fit();
+      d.record_dates.shrink_to_fit();
+      d.record_delays.shrink_to_fit();
+    }
+  };
+  const size_t half = data_.size() / 2;
+  std::jthread other([&] {
+    ids_.ShrinkToFit();
+    sex_.shrink_to_fit();
+    birth_.shrink_to_fit();
+    mother_.shrink_to_fit();
+    first_stay_.shrink_to_fit();
+    shrink_divisions(half, data_.size());
+  });
+  shrink_divisions(0, half);
 }
 
 std::vector<Stay> Snapshot::StaysOf(uint32_t person) const {

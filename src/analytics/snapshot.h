@@ -146,13 +146,21 @@ class Snapshot {
   // with kInvalidArgument for a sex other than male or female.
   Status AddPerson(const Person& person);
 
+  // AddPerson for each, in order, stopping at the first failure: the same
+  // result, with the index lookups of several persons overlapped (a bulk load).
+  Status AddPersons(std::span<const Person> persons);
+
   // Applies one committed event. Fails with kNotFound when its person or
   // division is unknown (the snapshot is then unchanged).
   Status Apply(const Event& event);
+  // The same, for an event whose person index was found beforehand with
+  // FindPersons (PersonIndex::kMissing when the person is not here).
+  Status Apply(const Event& event, uint32_t person);
 
   // Room for this many persons (and bytes of person_id text), to load without regrowing.
   void Reserve(size_t persons, size_t id_bytes);
-  // Returns the spare capacity of every column; call after a bulk load.
+  // Returns the spare capacity of every column; call after a bulk load. Uses a
+  // second thread.
   void ShrinkToFit();
 
   // The log position of the last event the caller applied; kept for the caller.
@@ -178,6 +186,8 @@ class Snapshot {
   Date birth_date(uint32_t person) const { return Date::FromDays(birth_[person]); }
   uint32_t mother(uint32_t person) const { return mother_[person]; }
   uint32_t FindPerson(std::string_view person_id) const { return ids_.Find(person_id); }
+  // out[i] = FindPerson(ids[i]), many at a time (see PersonIndex::FindAll).
+  void FindPersons(std::span<const std::string_view> ids, std::span<uint32_t> out) const { ids_.FindAll(ids, out); }
   std::string_view person_id(uint32_t person) const { return ids_.IdOf(person); }
   // The person's stays in date order.
   std::vector<Stay> StaysOf(uint32_t person) const;
@@ -196,6 +206,8 @@ class Snapshot {
  private:
   struct StayRef { uint32_t division = kNone, slot = kNone; };
   uint32_t FindWithHint(std::string_view person_id);
+  // AddPerson with the mother's index when already found (kMissing: look her up).
+  Status AddPerson(const Person& person, uint32_t mother);
   Status ApplyResidence(uint32_t person, EventType type, int32_t date, uint32_t division);
   // The common case of ApplyResidence, an event after the person's last one; false
   // (and nothing changed) when the event falls inside the life and needs a replay.
@@ -210,10 +222,11 @@ class Snapshot {
   std::unordered_map<uint64_t, uint32_t> index_of_code_;
   // Person columns, indexed by person index (order of AddPerson).
   PersonIndex ids_;
-  std::vector<Sex> sex_;
-  std::vector<int32_t> birth_;
-  std::vector<uint32_t> mother_;
-  std::vector<StayRef> first_stay_;
+  // Read at random, one element per event: in huge pages (analytics/huge_pages.h).
+  HugeVector<Sex> sex_;
+  HugeVector<int32_t> birth_;
+  HugeVector<uint32_t> mother_;
+  HugeVector<StayRef> first_stay_;
   // person_id of a mother not yet here → her children's BirthRecords (division, slot).
   std::unordered_map<std::string, std::vector<StayRef>> pending_mothers_;
   std::unordered_map<std::string, std::vector<uint32_t>> pending_person_mothers_;

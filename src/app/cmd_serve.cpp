@@ -71,8 +71,10 @@ void Serve(const ServeArgs& a) {
   fmt::print(stderr, "loading the register from {} ...\n", store::RedactTarget(a.db));
   const auto load_start = std::chrono::steady_clock::now();
   auto loader = OrDie(store::OpenStore(db, store::OpenOptions{.create_if_missing = false}));
-  auto live = OrDie(services::LiveRegister::Start(*pool, {}, loader.get()));
+  auto second_loader = OrDie(store::OpenStore(db, store::OpenOptions{.create_if_missing = false}));
+  auto live = OrDie(services::LiveRegister::Start(*pool, {}, loader.get(), second_loader.get()));
   loader.reset();
+  second_loader.reset();
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
   live->Read([&](const analytics::Snapshot& s) {
     fmt::print(stderr, "loaded {} persons, events up to #{} in {:.1f} s\n", s.person_count(), s.applied_seq(), load_s);

@@ -35,13 +35,14 @@ void Require(const std::string& value, std::string_view flag) {
 
 analytics::Snapshot Load(const std::string& db) {
   auto store = OpenStore(db, false);
-  services::LoadProgress progress;
+  auto second = OpenStore(db, false);  // the log is read on two threads
+  services::LoadOptions options{.second = second.get()};
   if (StderrIsTerminal()) {
-    progress.on_progress = [](int64_t persons, int64_t events) {
+    options.on_progress = [](int64_t persons, int64_t events) {
       fmt::print(stderr, "\rreading the register: {} persons, {} events", persons, events);
     };
   }
-  auto snapshot = OrDie(services::LoadSnapshot(*store, progress));
+  auto snapshot = OrDie(services::LoadSnapshot(*store, options));
   if (StderrIsTerminal()) fmt::print(stderr, "\n");
   return snapshot;
 }

@@ -5,9 +5,10 @@
 namespace junheng::services {
 
 Result<std::unique_ptr<LiveRegister>> LiveRegister::Start(StorePool& pool, LiveOptions options,
-                                                         store::Store* loader) {
-  JH_ASSIGN_OR_RETURN(auto snapshot,
-                      loader ? LoadSnapshot(*loader) : pool.Read([](store::Store& s) { return LoadSnapshot(s); }));
+                                                         store::Store* loader, store::Store* second_loader) {
+  const LoadOptions load{.second = second_loader};
+  JH_ASSIGN_OR_RETURN(auto snapshot, loader ? LoadSnapshot(*loader, load)
+                                            : pool.Read([&](store::Store& s) { return LoadSnapshot(s, load); }));
   std::unique_ptr<LiveRegister> live(new LiveRegister(pool, std::move(snapshot), options));
   live->follower_ = std::jthread([p = live.get()](std::stop_token stop) { p->Follow(stop); });
   return live;

@@ -34,8 +34,11 @@ class LiveRegister {
   // Loads the snapshot (seconds on a city's register) and starts following.
   // `loader`, when given, is the store the snapshot is loaded from (a connection
   // tuned for one long scan, e.g. memory-mapped); otherwise a pool reader.
+  // `second_loader`, a second such connection, lets the load read on two threads
+  // (LoadOptions::second).
   static Result<std::unique_ptr<LiveRegister>> Start(StorePool& pool, LiveOptions options = {},
-                                                     store::Store* loader = nullptr);
+                                                     store::Store* loader = nullptr,
+                                                     store::Store* second_loader = nullptr);
   ~LiveRegister();  // stops the follower
   LiveRegister(const LiveRegister&) = delete;
   LiveRegister& operator=(const LiveRegister&) = delete;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <algorithm>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -38,13 +39,14 @@ void CopyVitals(const store::StoredEvent& from, store::StoredEvent& to) {
   t.maternal = e.maternal;
 }
 
-// A chunk of records on its way from the reading thread to the applying one.
+// A chunk of records on its way from a reading thread to the applying one.
 // Records are copied into the chunk's existing elements (which keeps their
 // strings' memory), so n_persons / n_events say how many are in use.
 struct Chunk {
   std::vector<Person> persons;
   std::vector<store::StoredEvent> events;
   size_t n_persons = 0, n_events = 0;
+  bool ends_part = false;  // the last chunk of the persons or of one window of the log
   template <typename T>
   static void Put(std::vector<T>& v, size_t& n, const T& x) {
     if (n == v.size()) v.emplace_back();
@@ -53,24 +55,40 @@ struct Chunk {
 };
 constexpr size_t kChunk = 4096;
 
-// A bounded queue: the reader waits when the applier is kMaxChunks behind.
-class ChunkQueue {
+// Chunks in flight, in one lane per reading thread. A reader waits when its lane
+// holds kMaxChunks; the applier takes from the lane of the part it applies.
+// Abort (after a failure anywhere) wakes everyone: Push then returns false and
+// Pop nullopt, so that no thread waits for one that has stopped.
+class Handover {
  public:
-  void Push(Chunk chunk) {
+  explicit Handover(size_t lanes) : lanes_(lanes) {}
+  bool Push(size_t lane, Chunk chunk) {
     std::unique_lock lock(mu_);
-    room_.wait(lock, [&] { return chunks_.size() < kMaxChunks; });
-    chunks_.push_back(std::move(chunk));
-    ready_.notify_one();
+    changed_.wait(lock, [&] { return aborted_ || lanes_[lane].size() < kMaxChunks; });
+    if (aborted_) return false;
+    lanes_[lane].push_back(std::move(chunk));
+    changed_.notify_all();
+    return true;
   }
-  void Close() {
+  std::optional<Chunk> Pop(size_t lane) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return aborted_ || !lanes_[lane].empty(); });
+    if (aborted_) return std::nullopt;
+    Chunk c = std::move(lanes_[lane].front());
+    lanes_[lane].pop_front();
+    changed_.notify_all();
+    return c;
+  }
+  void Abort() {
     std::lock_guard lock(mu_);
-    closed_ = true;
-    ready_.notify_one();
+    aborted_ = true;
+    changed_.notify_all();
   }
   // Chunks come back empty for reuse: their memory is already mapped, and fresh
   // megabyte-sized allocations cost a page fault per 4 KiB on a virtual machine.
   void Recycle(Chunk chunk) {
     chunk.n_persons = chunk.n_events = 0;
+    chunk.ends_part = false;
     std::lock_guard lock(mu_);
     free_.push_back(std::move(chunk));
   }
@@ -81,88 +99,134 @@ class ChunkQueue {
     free_.pop_back();
     return c;
   }
-  // The next chunk, or nullopt once closed and empty.
-  std::optional<Chunk> Pop() {
-    std::unique_lock lock(mu_);
-    ready_.wait(lock, [&] { return !chunks_.empty() || closed_; });
-    if (chunks_.empty()) return std::nullopt;
-    Chunk c = std::move(chunks_.front());
-    chunks_.pop_front();
-    room_.notify_one();
-    return c;
-  }
 
  private:
-  static constexpr size_t kMaxChunks = 8;
+  static constexpr size_t kMaxChunks = 16;
   std::mutex mu_;
-  std::condition_variable ready_, room_;
-  std::deque<Chunk> chunks_;
+  std::condition_variable changed_;
+  std::vector<std::deque<Chunk>> lanes_;
   std::vector<Chunk> free_;
-  bool closed_ = false;
+  bool aborted_ = false;
 };
+
+// What is read, in the order it is applied: the persons, then the log in
+// windows of sequence numbers, each read by the thread of its lane.
+struct Part {
+  size_t lane;
+  bool persons;
+  int64_t after_seq = 0, upto_seq = 0;  // events with after_seq < seq <= upto_seq
+};
+
+std::vector<Part> PlanParts(int64_t last_seq, int64_t window, size_t lanes) {
+  std::vector<Part> parts{{0, true}};
+  for (int64_t after = 0, w = 0; after < last_seq; after += window, ++w) {
+    // With two lanes the first window goes to the second, which is idle while
+    // the first reads the persons.
+    const size_t lane = lanes == 1 ? 0 : static_cast<size_t>((w + 1) % 2);
+    parts.push_back({lane, false, after, std::min(last_seq, after + window)});
+  }
+  return parts;
+}
+
+// Reads the parts of one lane from one connection into chunks.
+Status ReadLane(store::Store& store, std::span<const Part> parts, size_t lane, Handover& handover) {
+  Chunk chunk = handover.TakeFree();
+  bool stopped = false;  // the handover was aborted: skip the rest
+  auto hand_over = [&](bool ends_part) {
+    chunk.ends_part = ends_part;
+    stopped = !handover.Push(lane, std::move(chunk));
+    chunk = handover.TakeFree();
+  };
+  for (const Part& part : parts) {
+    if (part.lane != lane) continue;
+    Status read;
+    if (part.persons) {
+      read = store.ForEachPersonAsStored([&](const Person& p) {
+        if (stopped) return;
+        Chunk::Put(chunk.persons, chunk.n_persons, p);
+        if (chunk.n_persons == kChunk) hand_over(false);
+      }, store::Detail::kVitals);
+    } else {
+      read = store.ForEachEventBetween(part.after_seq, part.upto_seq, [&](const store::StoredEvent& se) {
+        if (stopped) return;
+        Chunk::Put(chunk.events, chunk.n_events, se);
+        if (chunk.n_events == kChunk) hand_over(false);
+      }, store::Detail::kVitals);
+    }
+    if (!read) {
+      handover.Abort();
+      return read;
+    }
+    if (!stopped) hand_over(true);
+    if (stopped) return {};
+  }
+  return {};
+}
 
 }  // namespace
 
-Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress& progress) {
+Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadOptions& options) {
   JH_ASSIGN_OR_RETURN(std::vector<Division> divisions, store.LoadDivisions());
   JH_ASSIGN_OR_RETURN(DivisionTree tree, DivisionTree::Build(std::move(divisions)));
   analytics::Snapshot snapshot(std::move(tree));
+  // The log's end first: every person of an event up to it is committed, so the
+  // persons scan that follows sees them all.
+  JH_ASSIGN_OR_RETURN(const int64_t last_seq, store.LastSeq());
   JH_ASSIGN_OR_RETURN(int64_t persons_bound, store.PersonsUpperBound());
   snapshot.Reserve(static_cast<size_t>(persons_bound), static_cast<size_t>(persons_bound) * 12);
-  // Two threads: this one reads the store (SQLite decodes the rows) while the
-  // other applies them to the snapshot; they hand over chunks of records.
-  ChunkQueue queue;
+  const size_t lanes = options.second ? 2 : 1;
+  const std::vector<Part> parts = PlanParts(last_seq, std::max<int64_t>(1, options.events_per_window), lanes);
+  Handover handover(lanes);
+
   int64_t persons = 0, events = 0;
   Status applied;
   std::jthread applier([&] {
-    while (std::optional<Chunk> chunk = queue.Pop()) {
-      if (!applied) continue;  // drain after a failure so that the reader never blocks
-      for (size_t i = 0; applied && i < chunk->n_persons; ++i) applied = snapshot.AddPerson(chunk->persons[i]);
-      for (size_t i = 0; applied && i < chunk->n_events; ++i) {
-        applied = snapshot.Apply(chunk->events[i].event);
-        if (applied) snapshot.set_applied_seq(chunk->events[i].seq);
-      }
-      const int64_t before = persons + events;
-      persons += static_cast<int64_t>(chunk->n_persons);
-      events += static_cast<int64_t>(chunk->n_events);
-      queue.Recycle(std::move(*chunk));
-      if (progress.on_progress && before / 500000 != (persons + events) / 500000) {
-        progress.on_progress(persons, events);
+    std::vector<std::string_view> ids;
+    std::vector<uint32_t> found;
+    for (const Part& part : parts) {
+      for (bool done = false; !done;) {
+        std::optional<Chunk> chunk = handover.Pop(part.lane);
+        if (!chunk) return;  // a reader failed
+        if (chunk->n_persons > 0) {
+          applied = snapshot.AddPersons(std::span<const Person>(chunk->persons).first(chunk->n_persons));
+        }
+        if (chunk->n_events > 0) {  // persons found together: their cache misses overlap
+          ids.clear();
+          for (size_t i = 0; i < chunk->n_events; ++i) ids.push_back(chunk->events[i].event.person_id);
+          found.resize(ids.size());
+          snapshot.FindPersons(ids, found);
+        }
+        for (size_t i = 0; applied && i < chunk->n_events; ++i) {
+          applied = snapshot.Apply(chunk->events[i].event, found[i]);
+          if (applied) snapshot.set_applied_seq(chunk->events[i].seq);
+        }
+        if (!applied) {
+          handover.Abort();
+          return;
+        }
+        done = chunk->ends_part;
+        const int64_t before = persons + events;
+        persons += static_cast<int64_t>(chunk->n_persons);
+        events += static_cast<int64_t>(chunk->n_events);
+        handover.Recycle(std::move(*chunk));
+        if (options.on_progress && before / 500000 != (persons + events) / 500000) {
+          options.on_progress(persons, events);
+        }
       }
     }
   });
-  Chunk chunk;
-  bool events_phase = false;
-  auto hand_over = [&] {
-    queue.Push(std::move(chunk));
-    chunk = queue.TakeFree();
-    if (events_phase) {
-      chunk.events.reserve(kChunk);
-    } else {
-      chunk.persons.reserve(kChunk);
-    }
-  };
-  chunk.persons.reserve(kChunk);
-  Status read = store.ForEachPersonAsStored([&](const Person& p) {
-    Chunk::Put(chunk.persons, chunk.n_persons, p);
-    if (chunk.n_persons == kChunk) hand_over();
-  }, store::Detail::kVitals);
-  if (read) {
-    hand_over();
-    events_phase = true;
-    chunk = Chunk{};
-    chunk.events.reserve(kChunk);
-    read = store.ForEachEventAfter(0, [&](const store::StoredEvent& se) {
-      Chunk::Put(chunk.events, chunk.n_events, se);
-      if (chunk.n_events == kChunk) hand_over();
-    }, store::Detail::kVitals);
+  Status second_read;
+  std::jthread second_reader;
+  if (options.second) {
+    second_reader = std::jthread([&] { second_read = ReadLane(*options.second, parts, 1, handover); });
   }
-  hand_over();
-  queue.Close();
+  const Status read = ReadLane(store, parts, 0, handover);
+  if (second_reader.joinable()) second_reader.join();
   applier.join();
   JH_RETURN_IF_ERROR(read);
+  JH_RETURN_IF_ERROR(second_read);
   JH_RETURN_IF_ERROR(applied);
-  if (progress.on_progress) progress.on_progress(persons, events);
+  if (options.on_progress) options.on_progress(persons, events);
   snapshot.ShrinkToFit();
   return snapshot;
 }

@@ -15,14 +15,22 @@
 
 namespace junheng::services {
 
-struct LoadProgress {
+struct LoadOptions {
   // Called now and then, from the applying thread, with what has been loaded so far.
   std::function<void(int64_t persons, int64_t events)> on_progress;
+  // A second connection to the same register, or null. With it, the log is read
+  // on two threads, in alternate windows of `events_per_window` sequence numbers,
+  // while a third applies them in log order: SQLite decoding rows is the slowest
+  // step of a load, and this splits it over two cores.
+  store::Store* second = nullptr;
+  int64_t events_per_window = int64_t{1} << 18;
 };
 
-// Reading the store and applying to the snapshot overlap on two threads; `store`
-// is used only by the calling thread.
-Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadProgress& progress = {});
+// Reads the divisions, the persons and the log up to its LastSeq() at the start.
+// Reading the store and applying to the snapshot overlap on separate threads;
+// `store` is used only by the calling thread, `options.second` only by another.
+// Events committed after the start are left to CatchUp.
+Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadOptions& options = {});
 
 // Applies the events committed after snapshot.applied_seq(). Returns how many.
 Result<int64_t> CatchUp(store::Store& store, analytics::Snapshot& snapshot);

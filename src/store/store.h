@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -217,8 +218,15 @@ class Store {
   // Persons in the order they were stored: the fastest full scan (no index).
   virtual Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) = 0;
   // Events with seq > after_seq, by sequence number: how a reader follows the log.
-  virtual Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
-                                   Detail detail = Detail::kFull) = 0;
+  Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
+                           Detail detail = Detail::kFull) {
+    return ForEachEventBetween(after_seq, std::numeric_limits<int64_t>::max(), fn, detail);
+  }
+  // Events with after_seq < seq <= upto_seq, by sequence number. The log is
+  // append-only and commits in seq order, so a range up to a LastSeq() already
+  // read is the same on every connection: loaders read ranges in parallel.
+  virtual Status ForEachEventBetween(int64_t after_seq, int64_t upto_seq,
+                                     const std::function<void(const StoredEvent&)>& fn, Detail detail) = 0;
 
   // Counts everything: a full scan of the log, seconds on a city's register.
   virtual Result<Summary> GetSummary() = 0;

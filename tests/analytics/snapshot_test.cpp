@@ -304,6 +304,57 @@ TEST(SnapshotTest, AMotherAddedAfterHerChildsBirthIsFoundThen) {
   EXPECT_EQ(s.GetCounts().pending_mothers, 0u);
 }
 
+// Adding persons in bulk gives the same mothers as adding them one by one: a
+// mother already here, earlier in the same batch, later in it, or never.
+TEST(SnapshotTest, AddPersonsLinksMothersAsAddPersonDoes) {
+  const std::vector<Person> first = {P("M1", Sex::kFemale, "1980-01-01")};
+  const std::vector<Person> batch = {
+      P("C1", Sex::kMale, "2005-01-01", "M1"),    // mother in an earlier batch
+      P("M2", Sex::kFemale, "1982-01-01"),
+      P("C2", Sex::kFemale, "2006-01-01", "M2"),  // mother earlier in this batch
+      P("C3", Sex::kMale, "2007-01-01", "M3"),    // mother later in this batch
+      P("M3", Sex::kFemale, "1984-01-01"),
+      P("C4", Sex::kMale, "2008-01-01", "M9"),    // mother never added
+  };
+  Snapshot bulk(Tree()), single(Tree());
+  ASSERT_TRUE(bulk.AddPersons(first));
+  ASSERT_TRUE(bulk.AddPersons(batch));
+  for (const auto* list : {&first, &batch})
+    for (const Person& p : *list) ASSERT_TRUE(single.AddPerson(p));
+  ASSERT_EQ(bulk.person_count(), 7u);
+  for (const auto* list : {&first, &batch}) {
+    for (const Person& p : *list) {
+      const uint32_t b = bulk.FindPerson(p.person_id), s = single.FindPerson(p.person_id);
+      ASSERT_EQ(b, s) << p.person_id;
+      EXPECT_EQ(bulk.mother(b), single.mother(s)) << p.person_id;
+    }
+  }
+  EXPECT_EQ(bulk.mother(bulk.FindPerson("C1")), bulk.FindPerson("M1"));
+  EXPECT_EQ(bulk.mother(bulk.FindPerson("C3")), bulk.FindPerson("M3"));
+  EXPECT_EQ(bulk.mother(bulk.FindPerson("C4")), kNone);
+  // A failure stops the batch there, with the persons before it added.
+  const std::vector<Person> bad = {P("D1", Sex::kMale, "2010-01-01"), P("C1", Sex::kMale, "2005-01-01"),
+                                   P("D2", Sex::kMale, "2010-01-01")};
+  EXPECT_EQ(bulk.AddPersons(bad).error().code, ErrorCode::kConflict);
+  EXPECT_NE(bulk.FindPerson("D1"), kNone);
+  EXPECT_EQ(bulk.FindPerson("D2"), kNone);
+}
+
+// An event applied with its person found beforehand is the same as Apply.
+TEST(SnapshotTest, ApplyWithAPersonFoundBeforehand) {
+  Snapshot s(Tree());
+  ASSERT_TRUE(s.AddPersons(std::vector<Person>{P("A", Sex::kFemale, "1990-01-01"), P("B", Sex::kMale, "1991-01-01")}));
+  const std::vector<std::string_view> ids = {"B", "nobody", "A"};
+  std::vector<uint32_t> found(ids.size());
+  s.FindPersons(ids, found);
+  EXPECT_EQ(found[0], s.FindPerson("B"));
+  EXPECT_EQ(found[1], PersonIndex::kMissing);
+  ASSERT_TRUE(s.Apply(E("b0", EventType::kEnumerate, "2020-01-01", "B", kV1, "2020-01-02"), found[0]));
+  EXPECT_EQ(s.Apply(E("x0", EventType::kEnumerate, "2020-01-01", "nobody", kV1, "2020-01-02"), found[1]).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(s.StaysOf(found[0]).size(), 1u);
+}
+
 TEST(SnapshotTest, RejectsWhatItCannotPlace) {
   Snapshot s(Tree());
   ASSERT_TRUE(s.AddPerson(P("A", Sex::kFemale, "1990-01-01")));

@@ -25,8 +25,10 @@ using analytics::Tally;
 Date D(const char* s) { return *Date::Parse(s); }
 const DivisionCode kCity = *DivisionCode::Parse("141000000000");
 
+void ExpectSameTallies(const analytics::Snapshot& first, const analytics::Snapshot& second);
+
 class SnapshotPropertyTest : public ::testing::Test {
- protected:
+ public:
   static void SetUpTestSuite() {
     register_ = new testing::TestRegister(std::filesystem::temp_directory_path(),
                                           "jh_snapshot_property_" + std::to_string(::getpid()) + ".db");
@@ -150,18 +152,51 @@ TEST_F(SnapshotPropertyTest, FollowingTheLogEqualsRebuilding) {
   EXPECT_EQ(*caught_up, static_cast<int64_t>(log.size() - half - late.size()));
   EXPECT_EQ(followed.person_count(), snapshot_->person_count());
 
-  std::vector<DivisionCode> units = Counties();
+  ExpectSameTallies(*snapshot_, followed);
+}
+
+// Loading on two connections, in windows far smaller than the log, gives the
+// snapshot one connection gives.
+TEST_F(SnapshotPropertyTest, LoadingOnTwoConnectionsEqualsOne) {
+  auto second = store::OpenStore(register_->target(), {.create_if_missing = false});
+  ASSERT_TRUE(second) << second.error().message;
+  auto last = store_->LastSeq();
+  ASSERT_TRUE(last);
+  ASSERT_GT(*last, 20 * 997) << "more windows than one";
+  auto two = services::LoadSnapshot(*store_, {.second = second->get(), .events_per_window = 997});
+  ASSERT_TRUE(two) << two.error().message;
+  EXPECT_EQ(two->applied_seq(), *last);
+  EXPECT_EQ(snapshot_->applied_seq(), *last);
+  const auto x = snapshot_->GetCounts(), y = two->GetCounts();
+  EXPECT_EQ(x.persons, y.persons);
+  EXPECT_EQ(x.stays, y.stays);
+  EXPECT_EQ(x.births, y.births);
+  EXPECT_EQ(x.deaths, y.deaths);
+  EXPECT_EQ(x.records, y.records);
+  EXPECT_EQ(x.pending_mothers, y.pending_mothers);
+  ExpectSameTallies(*snapshot_, *two);
+  // One connection in small windows too.
+  auto one = services::LoadSnapshot(*store_, {.events_per_window = 5000});
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(one->GetCounts().stays, x.stays);
+  ExpectSameTallies(*snapshot_, *one);
+}
+
+// The same tallies from two snapshots, for the counties, the city and 60 villages.
+void ExpectSameTallies(const analytics::Snapshot& first, const analytics::Snapshot& second) {
+  std::vector<DivisionCode> units = SnapshotPropertyTest::Counties();
   units.push_back(kCity);
-  for (const Division* v : snapshot_->tree().AtLevel(DivisionLevel::kVillage)) {
+  for (const Division* v : first.tree().AtLevel(DivisionLevel::kVillage)) {
     if (units.size() >= 60) break;
     units.push_back(v->code);
   }
-  auto a = analytics::TallyPanel(*snapshot_, {units, Years(), 2});
-  auto b = analytics::TallyPanel(followed, {units, Years(), 2});
+  const auto years = SnapshotPropertyTest::Years();
+  auto a = analytics::TallyPanel(first, {units, years, 2});
+  auto b = analytics::TallyPanel(second, {units, years, 2});
   ASSERT_TRUE(a && b);
   for (size_t i = 0; i < a->size(); ++i) {
     const Tally &x = (*a)[i], &y = (*b)[i];
-    const std::string where = units[i / Years().size()].ToString() + " " + x.period.from.ToString();
+    const std::string where = units[i / years.size()].ToString() + " " + x.period.from.ToString();
     EXPECT_EQ(x.person_days, y.person_days) << where;
     EXPECT_EQ(x.population_start, y.population_start) << where;
     EXPECT_EQ(x.births, y.births) << where;

@@ -304,12 +304,12 @@ Status PgStore::ForEachPersonAsStored(const std::function<void(const Person&)>& 
               });
 }
 
-Status PgStore::ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
-                                  Detail detail) {
+Status PgStore::ForEachEventBetween(int64_t after_seq, int64_t upto_seq,
+                                    const std::function<void(const StoredEvent&)>& fn, Detail detail) {
   StoredEvent event;
   return Scan("reading events",
-              fmt::format("SELECT {} FROM events WHERE seq > {} ORDER BY seq",
-                          detail == Detail::kVitals ? kEventVitalColumns : kEventColumns, after_seq),
+              fmt::format("SELECT {} FROM events WHERE seq > {} AND seq <= {} ORDER BY seq",
+                          detail == Detail::kVitals ? kEventVitalColumns : kEventColumns, after_seq, upto_seq),
               [&](const Fields& r) {
                 ReadEvent(r, event);
                 fn(event);

@@ -45,8 +45,8 @@ class PgStore final : public Store {
                                              const EventKey& found)>& fn) override;
   Status ForEachPerson(const std::function<void(const Person&)>& fn) override;
   Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) override;
-  Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
-                           Detail detail) override;
+  Status ForEachEventBetween(int64_t after_seq, int64_t upto_seq, const std::function<void(const StoredEvent&)>& fn,
+                             Detail detail) override;
   Status Backup(const std::string& path) override;  // pg_backup.cpp
 
   // pg_lists.cpp

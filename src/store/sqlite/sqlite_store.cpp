@@ -199,12 +199,13 @@ Status SqliteStore::ScanPersons(const std::string& sql, const std::function<void
   });
 }
 
-Status SqliteStore::ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
-                                      Detail detail) {
-  Statement s(db_->handle(), fmt::format("SELECT {} FROM events WHERE seq > ? ORDER BY seq",
+Status SqliteStore::ForEachEventBetween(int64_t after_seq, int64_t upto_seq,
+                                        const std::function<void(const StoredEvent&)>& fn, Detail detail) {
+  Statement s(db_->handle(), fmt::format("SELECT {} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq",
                                          detail == Detail::kVitals ? kEventVitalColumns : kEventColumns));
   if (!s.ok()) return std::unexpected(s.error());
   s.BindInt64(1, after_seq);
+  s.BindInt64(2, upto_seq);
   StoredEvent event;
   return ForEachRow(s, "reading events", [&] {
     ReadEvent(s, event);

@@ -29,8 +29,8 @@ class SqliteStore final : public Store {
                                             std::string_view event_id) override;
   Status ForEachPerson(const std::function<void(const Person&)>& fn) override;
   Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) override;
-  Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
-                           Detail detail) override;
+  Status ForEachEventBetween(int64_t after_seq, int64_t upto_seq, const std::function<void(const StoredEvent&)>& fn,
+                             Detail detail) override;
   Result<Summary> GetSummary() override;
   Result<int64_t> PersonsUpperBound() override;
   Result<int64_t> LastSeq() override;
