@@ -156,6 +156,20 @@ class Snapshot {
   // The same, for an event whose person index was found beforehand with
   // FindPersons (PersonIndex::kMissing when the person is not here).
   Status Apply(const Event& event, uint32_t person);
+  // Start loading what Apply(event, person) reads first, so that a bulk load
+  // overlaps the cache misses of several events: PrefetchPerson some events
+  // ahead, then PrefetchStays (which reads what PrefetchPerson loaded) nearer.
+  void PrefetchPerson(uint32_t person) const {
+    if (person < first_stay_.size()) __builtin_prefetch(&first_stay_[person]);
+  }
+  void PrefetchStays(uint32_t person) const {
+    if (person >= first_stay_.size()) return;
+    const StayRef ref = first_stay_[person];
+    if (ref.division == kNone) return;
+    const DivisionData& d = data_[ref.division];
+    __builtin_prefetch(&d.stay_links[ref.slot]);
+    __builtin_prefetch(&d.stays[ref.slot]);
+  }
 
   // Room for this many persons (and bytes of person_id text), to load without regrowing.
   void Reserve(size_t persons, size_t id_bytes);

@@ -109,21 +109,26 @@ class Handover {
   bool aborted_ = false;
 };
 
-// What is read, in the order it is applied: the persons, then the log in
-// windows of sequence numbers, each read by the thread of its lane.
+// What is read, in the order it is applied: the persons, then the log, each in
+// pieces that the lanes take in turn. A piece is no larger than what a lane may
+// hold (kMaxChunks chunks), so that one lane reads the next piece whole while
+// the applier takes the other's.
 struct Part {
   size_t lane;
   bool persons;
+  store::Store::PersonPart piece;       // persons
   int64_t after_seq = 0, upto_seq = 0;  // events with after_seq < seq <= upto_seq
 };
 
-std::vector<Part> PlanParts(int64_t last_seq, int64_t window, size_t lanes) {
-  std::vector<Part> parts{{0, true}};
-  for (int64_t after = 0, w = 0; after < last_seq; after += window, ++w) {
-    // With two lanes the first window goes to the second, which is idle while
-    // the first reads the persons.
-    const size_t lane = lanes == 1 ? 0 : static_cast<size_t>((w + 1) % 2);
-    parts.push_back({lane, false, after, std::min(last_seq, after + window)});
+std::vector<Part> PlanParts(int64_t persons_bound, int64_t last_seq, int64_t window, size_t lanes) {
+  std::vector<Part> parts;
+  const int person_pieces =
+      lanes == 1 ? 1 : static_cast<int>(std::max<int64_t>(2, (persons_bound + window - 1) / window));
+  for (int k = 0; k < person_pieces; ++k) {
+    parts.push_back({static_cast<size_t>(k) % lanes, true, {k, person_pieces, persons_bound}});
+  }
+  for (int64_t after = 0; after < last_seq; after += window) {
+    parts.push_back({parts.size() % lanes, false, {}, after, std::min(last_seq, after + window)});
   }
   return parts;
 }
@@ -141,11 +146,11 @@ Status ReadLane(store::Store& store, std::span<const Part> parts, size_t lane, H
     if (part.lane != lane) continue;
     Status read;
     if (part.persons) {
-      read = store.ForEachPersonAsStored([&](const Person& p) {
+      read = store.ForEachPersonInPart([&](const Person& p) {
         if (stopped) return;
         Chunk::Put(chunk.persons, chunk.n_persons, p);
         if (chunk.n_persons == kChunk) hand_over(false);
-      }, store::Detail::kVitals);
+      }, store::Detail::kVitals, part.piece);
     } else {
       read = store.ForEachEventBetween(part.after_seq, part.upto_seq, [&](const store::StoredEvent& se) {
         if (stopped) return;
@@ -175,7 +180,8 @@ Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadOptions&
   JH_ASSIGN_OR_RETURN(int64_t persons_bound, store.PersonsUpperBound());
   snapshot.Reserve(static_cast<size_t>(persons_bound), static_cast<size_t>(persons_bound) * 12);
   const size_t lanes = options.second ? 2 : 1;
-  const std::vector<Part> parts = PlanParts(last_seq, std::max<int64_t>(1, options.events_per_window), lanes);
+  const std::vector<Part> parts =
+      PlanParts(persons_bound, last_seq, std::max<int64_t>(1, options.events_per_window), lanes);
   Handover handover(lanes);
 
   int64_t persons = 0, events = 0;
@@ -197,6 +203,8 @@ Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadOptions&
           snapshot.FindPersons(ids, found);
         }
         for (size_t i = 0; applied && i < chunk->n_events; ++i) {
+          if (i + 16 < chunk->n_events) snapshot.PrefetchPerson(found[i + 16]);
+          if (i + 8 < chunk->n_events) snapshot.PrefetchStays(found[i + 8]);
           applied = snapshot.Apply(chunk->events[i].event, found[i]);
           if (applied) snapshot.set_applied_seq(chunk->events[i].seq);
         }

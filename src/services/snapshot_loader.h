@@ -18,12 +18,13 @@ namespace junheng::services {
 struct LoadOptions {
   // Called now and then, from the applying thread, with what has been loaded so far.
   std::function<void(int64_t persons, int64_t events)> on_progress;
-  // A second connection to the same register, or null. With it, the log is read
-  // on two threads, in alternate windows of `events_per_window` sequence numbers,
-  // while a third applies them in log order: SQLite decoding rows is the slowest
-  // step of a load, and this splits it over two cores.
+  // A second connection to the same register, or null. With it, the persons and
+  // the log are read on two threads, in alternate pieces (`events_per_window`
+  // sequence numbers, or as many person rowids), while a third applies them in
+  // order: SQLite decoding rows is the slowest step of a load, and this splits
+  // it over two cores.
   store::Store* second = nullptr;
-  int64_t events_per_window = int64_t{1} << 18;
+  int64_t events_per_window = int64_t{1} << 15;
 };
 
 // Reads the divisions, the persons and the log up to its LastSeq() at the start.

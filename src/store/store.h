@@ -216,7 +216,20 @@ class Store {
   virtual Status ForEachPerson(const std::function<void(const Person&)>& fn) = 0;
   Status ForEachEvent(const std::function<void(const StoredEvent&)>& fn) { return ForEachEventAfter(0, fn); }
   // Persons in the order they were stored: the fastest full scan (no index).
-  virtual Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) = 0;
+  Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) {
+    return ForEachPersonInPart(fn, detail, {});
+  }
+  // The part-th of `parts` disjoint pieces that together hold every person,
+  // each in stored order: a loader reads the pieces on several connections at
+  // once. SQLite cuts by rowid at multiples of bound / parts, PostgreSQL by
+  // partition. `bound` is one PersonsUpperBound() read beforehand, the same for
+  // every piece, so that the pieces fit together whatever is stored meanwhile.
+  struct PersonPart {
+    int part = 0, parts = 1;
+    int64_t bound = 0;
+  };
+  virtual Status ForEachPersonInPart(const std::function<void(const Person&)>& fn, Detail detail,
+                                     PersonPart piece) = 0;
   // Events with seq > after_seq, by sequence number: how a reader follows the log.
   Status ForEachEventAfter(int64_t after_seq, const std::function<void(const StoredEvent&)>& fn,
                            Detail detail = Detail::kFull) {

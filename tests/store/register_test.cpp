@@ -1,4 +1,5 @@
 // Divisions, persons and events through batches: store/store.h on either engine.
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <thread>
@@ -145,6 +146,44 @@ TEST_F(RegisterTest, PersonsRoundTripAndAreFoundByEveryKey) {
     EXPECT_TRUE(p.name.empty() && p.citizen_id.empty() && p.phone.empty()) << "not read at kVitals";
   }
   EXPECT_GE(*store_->PersonsUpperBound(), 3);
+}
+
+// A loader reads the persons in pieces on several connections: the pieces of
+// one bound hold every person exactly once, also one stored after the bound was read.
+TEST_F(RegisterTest, PersonPiecesHoldEveryPersonOnce) {
+  auto batch = Begin();
+  for (int i = 1; i <= 300; ++i) {
+    Person p = SamplePerson(i);
+    // Several counties, so that PostgreSQL spreads them over its partitions.
+    p.hukou_division = *DivisionCode::Parse(fmt::format("1410{:02}001001", 21 + i % 13));
+    ASSERT_TRUE(batch->InsertPerson(p, p.name));
+  }
+  ASSERT_TRUE(batch->Commit({}));
+  auto bound = store_->PersonsUpperBound();
+  ASSERT_TRUE(bound);
+  // One more person after the bound was read.
+  batch.reset();
+  batch = Begin();
+  ASSERT_NE(batch, nullptr);
+  ASSERT_TRUE(batch->InsertPerson(SamplePerson(301), "late"));
+  ASSERT_TRUE(batch->Commit({}));
+  for (int parts : {1, 2, 3}) {
+    std::map<std::string, int> seen;
+    std::vector<size_t> sizes;
+    for (int part = 0; part < parts; ++part) {
+      size_t n = 0;
+      ASSERT_TRUE(store_->ForEachPersonInPart([&](const Person& p) {
+        ++seen[p.person_id];
+        ++n;
+      }, Detail::kVitals, {part, parts, *bound}));
+      sizes.push_back(n);
+    }
+    ASSERT_EQ(seen.size(), 301u) << parts << " pieces";
+    for (const auto& [id, times] : seen) EXPECT_EQ(times, 1) << id << " in " << parts << " pieces";
+    if (parts > 1) {
+      EXPECT_GT(*std::min_element(sizes.begin(), sizes.end()), 0u) << "no piece is empty";
+    }
+  }
 }
 
 TEST_F(RegisterTest, EventsRoundTripWithEveryField) {

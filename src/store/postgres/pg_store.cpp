@@ -294,14 +294,20 @@ Status PgStore::ForEachPerson(const std::function<void(const Person&)>& fn) {
               });
 }
 
-Status PgStore::ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) {
+Status PgStore::ForEachPersonInPart(const std::function<void(const Person&)>& fn, Detail detail,
+                                    PersonPart piece) {
+  const char* columns = detail == Detail::kVitals ? kPersonVitalColumns : kPersonColumns;
   Person person;
-  return Scan("reading persons",
-              fmt::format("SELECT {} FROM persons", detail == Detail::kVitals ? kPersonVitalColumns : kPersonColumns),
-              [&](const Fields& r) {
-                ReadPerson(r, person);
-                fn(person);
-              });
+  auto read = [&](const Fields& r) {
+    ReadPerson(r, person);
+    fn(person);
+  };
+  if (piece.parts <= 1) return Scan("reading persons", fmt::format("SELECT {} FROM persons", columns), read);
+  // A piece is every parts-th partition (bound is not needed: partitions are disjoint).
+  for (int p = piece.part; p < kPartitions; p += piece.parts) {
+    JH_RETURN_IF_ERROR(Scan("reading persons", fmt::format("SELECT {} FROM persons_p{}", columns, p), read));
+  }
+  return {};
 }
 
 Status PgStore::ForEachEventBetween(int64_t after_seq, int64_t upto_seq,

@@ -19,6 +19,10 @@
 
 namespace junheng::store::postgres {
 
+// persons and events are each hash-partitioned by county into this many tables,
+// <table>_p0 … _p7 (pg_migrations.cpp, version 1).
+inline constexpr int kPartitions = 8;
+
 class PgBatch;
 
 class PgStore final : public Store {
@@ -44,7 +48,8 @@ class PgStore final : public Store {
                     const std::function<void(const std::pair<std::string, std::string>& key,
                                              const EventKey& found)>& fn) override;
   Status ForEachPerson(const std::function<void(const Person&)>& fn) override;
-  Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) override;
+  Status ForEachPersonInPart(const std::function<void(const Person&)>& fn, Detail detail,
+                             PersonPart piece) override;
   Status ForEachEventBetween(int64_t after_seq, int64_t upto_seq, const std::function<void(const StoredEvent&)>& fn,
                              Detail detail) override;
   Status Backup(const std::string& path) override;  // pg_backup.cpp

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <limits>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -183,10 +184,17 @@ Status SqliteStore::ForEachPerson(const std::function<void(const Person&)>& fn) 
   return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY person_id", kPersonColumns), fn);
 }
 
-Status SqliteStore::ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) {
-  return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY rowid",
-                                 detail == Detail::kVitals ? kPersonVitalColumns : kPersonColumns),
-                     fn);
+Status SqliteStore::ForEachPersonInPart(const std::function<void(const Person&)>& fn, Detail detail,
+                                        PersonPart piece) {
+  const char* columns = detail == Detail::kVitals ? kPersonVitalColumns : kPersonColumns;
+  if (piece.parts <= 1) return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY rowid", columns), fn);
+  // The first piece starts at rowid 1 and the last is open-ended, so that every
+  // person is in exactly one piece, also one stored after `bound` was read.
+  const int64_t after = piece.part == 0 ? 0 : piece.bound * piece.part / piece.parts;
+  const int64_t upto = piece.part + 1 == piece.parts ? std::numeric_limits<int64_t>::max()
+                                                     : piece.bound * (piece.part + 1) / piece.parts;
+  return ScanPersons(
+      fmt::format("SELECT {} FROM persons WHERE rowid > {} AND rowid <= {} ORDER BY rowid", columns, after, upto), fn);
 }
 
 Status SqliteStore::ScanPersons(const std::string& sql, const std::function<void(const Person&)>& fn) {

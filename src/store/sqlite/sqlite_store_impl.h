@@ -28,7 +28,8 @@ class SqliteStore final : public Store {
   Result<std::optional<EventKey>> FindEvent(std::string_view source,
                                             std::string_view event_id) override;
   Status ForEachPerson(const std::function<void(const Person&)>& fn) override;
-  Status ForEachPersonAsStored(const std::function<void(const Person&)>& fn, Detail detail) override;
+  Status ForEachPersonInPart(const std::function<void(const Person&)>& fn, Detail detail,
+                             PersonPart piece) override;
   Status ForEachEventBetween(int64_t after_seq, int64_t upto_seq, const std::function<void(const StoredEvent&)>& fn,
                              Detail detail) override;
   Result<Summary> GetSummary() override;
