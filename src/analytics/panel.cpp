@@ -169,8 +169,18 @@ void ForEachPiece(const DayTables& days, std::span<const Period> periods, int32_
 // The pieces of everyone present over the whole query, by birth date: the same
 // for every unit, so computed once per panel (birth dates no unit has are skipped).
 struct Profiles {
-  std::vector<uint32_t> offsets;  // pieces of birth index b: [offsets[b], offsets[b + 1])
-  std::vector<Piece> pieces;
+  static constexpr size_t kBirthsPerChunk = 4096;
+  // Birth index b's pieces are chunks[b / kBirthsPerChunk][begin[b], begin[b + 1]),
+  // where begin[b + 1] of the chunk's last birth is its size: each chunk is filled
+  // by one task, with no copy into a common array.
+  std::vector<std::vector<Piece>> chunks;
+  std::vector<uint32_t> begin;  // one per birth index, and one more
+  std::span<const Piece> Of(size_t b) const {
+    const std::vector<Piece>& c = chunks[b / kBirthsPerChunk];
+    const bool last_of_chunk = (b + 1) % kBirthsPerChunk == 0 || b + 2 == begin.size();
+    const uint32_t end = last_of_chunk ? static_cast<uint32_t>(c.size()) : begin[b + 1];
+    return std::span<const Piece>(c).subspan(begin[b], end - begin[b]);
+  }
 };
 
 // A piece of work: divisions [first, last) of one unit.
@@ -225,8 +235,7 @@ class Scanner {
     for (size_t b = 0; b < spanning.size(); ++b) {
       const int64_t n = spanning[b];
       if (n == 0) continue;
-      for (uint32_t i = profiles.offsets[b]; i < profiles.offsets[b + 1]; ++i) {
-        const Piece& piece = profiles.pieces[i];
+      for (const Piece& piece : profiles.Of(b)) {
         Tally& t = out[piece.period];
         t.person_days[sex][piece.age] += piece.days * n;
         if (piece.starts) t.population_start[sex] += n;
@@ -428,25 +437,18 @@ Result<std::vector<Tally>> TallyPanel(const Snapshot& snapshot, const PanelQuery
   for (const auto& counts : unit_spanning) {
     for (size_t b = 0; b < counts.size(); ++b) present[b] |= counts[b] != 0;
   }
-  constexpr size_t kBirthsPerTask = 4096;
-  std::vector<std::vector<std::pair<uint32_t, Piece>>> chunks((n_births + kBirthsPerTask - 1) / kBirthsPerTask);
-  run_parallel(chunks.size(), [&](size_t c) {
-    for (size_t b = c * kBirthsPerTask; b < std::min(n_births, (c + 1) * kBirthsPerTask); ++b) {
+  Profiles profiles;
+  profiles.chunks.resize((n_births + Profiles::kBirthsPerChunk - 1) / Profiles::kBirthsPerChunk);
+  profiles.begin.assign(n_births + 1, 0);
+  run_parallel(profiles.chunks.size(), [&](size_t c) {
+    std::vector<Piece>& pieces = profiles.chunks[c];
+    for (size_t b = c * Profiles::kBirthsPerChunk; b < std::min(n_births, (c + 1) * Profiles::kBirthsPerChunk); ++b) {
+      profiles.begin[b] = static_cast<uint32_t>(pieces.size());
       if (!present[b]) continue;
       ForEachPiece(days, query.periods, snapshot.first_birth().days() + static_cast<int32_t>(b), days.first(),
-                   days.end(), [&](const Piece& piece) { chunks[c].push_back({static_cast<uint32_t>(b), piece}); });
+                   days.end(), [&](const Piece& piece) { pieces.push_back(piece); });
     }
   });
-  Profiles profiles;
-  profiles.offsets.assign(n_births + 1, 0);
-  for (const auto& chunk : chunks) {
-    for (const auto& [b, piece] : chunk) ++profiles.offsets[b + 1];
-  }
-  for (size_t b = 0; b < n_births; ++b) profiles.offsets[b + 1] += profiles.offsets[b];
-  profiles.pieces.reserve(profiles.offsets.back());
-  for (const auto& chunk : chunks) {
-    for (const auto& [b, piece] : chunk) profiles.pieces.push_back(piece);  // chunks are in birth order
-  }
   run_parallel(unit_spanning.size(), [&](size_t k) {
     std::vector<Tally>& out = partial[work.size() + k];
     out.resize(n_periods);

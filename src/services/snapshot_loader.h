@@ -18,7 +18,8 @@ namespace junheng::services {
 struct LoadOptions {
   // Called now and then, from the applying thread, with what has been loaded so far.
   std::function<void(int64_t persons, int64_t events)> on_progress;
-  // A second connection to the same register, or null. With it, the persons and
+  // A second connection to the same register, or null (an in-memory SQLite store
+  // has none: opening ":memory:" again gives another, empty one). With it, the persons and
   // the log are read on two threads, in alternate pieces (`events_per_window`
   // sequence numbers, or as many person rowids), while a third applies them in
   // order: SQLite decoding rows is the slowest step of a load, and this splits
