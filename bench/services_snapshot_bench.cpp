@@ -35,19 +35,18 @@ struct Loaded {
 
 Loaded& TheSnapshot() {
   static Loaded loaded = [] {
-    auto store = store::OpenSqliteStore(g_db, {.create_if_missing = false});
-    if (!store) {
-      fmt::print(stderr, "cannot open {}: {}\n", g_db, store.error().message);
-      std::exit(2);
-    }
-    // A second connection, as `junheng serve` and `junheng stats` load with.
-    auto second = store::OpenSqliteStore(g_db, {.create_if_missing = false});
-    if (!second) {
-      fmt::print(stderr, "cannot open {}: {}\n", g_db, second.error().message);
-      std::exit(2);
-    }
+    auto open = [] {
+      auto store = store::OpenSqliteStore(g_db, {.create_if_missing = false});
+      if (!store) {
+        fmt::print(stderr, "cannot open {}: {}\n", g_db, store.error().message);
+        std::exit(2);
+      }
+      return std::move(*store);
+    };
+    auto store = open();
+    auto second = open();  // a second connection, as `junheng serve` and `junheng stats` load with
     const auto start = std::chrono::steady_clock::now();
-    auto snapshot = services::LoadSnapshot(**store, {.second = g_one_reader ? nullptr : second->get()});
+    auto snapshot = services::LoadSnapshot(*store, {.second = g_one_reader ? nullptr : second.get()});
     if (!snapshot) {
       fmt::print(stderr, "loading failed: {}\n", snapshot.error().message);
       std::exit(2);

@@ -170,14 +170,14 @@ void ForEachPiece(const DayTables& days, std::span<const Period> periods, int32_
 // for every unit, so computed once per panel (birth dates no unit has are skipped).
 struct Profiles {
   static constexpr size_t kBirthsPerChunk = 4096;
-  // Birth index b's pieces are chunks[b / kBirthsPerChunk][begin[b], begin[b + 1]),
-  // where begin[b + 1] of the chunk's last birth is its size: each chunk is filled
-  // by one task, with no copy into a common array.
+  // Birth index b's pieces are chunks[b / kBirthsPerChunk][begin[b], end), where
+  // end is begin[b + 1], or the chunk's size for its last birth: each chunk is
+  // filled by one task, with no copy into a common array.
   std::vector<std::vector<Piece>> chunks;
-  std::vector<uint32_t> begin;  // one per birth index, and one more
+  std::vector<uint32_t> begin;  // one per birth index
   std::span<const Piece> Of(size_t b) const {
     const std::vector<Piece>& c = chunks[b / kBirthsPerChunk];
-    const bool last_of_chunk = (b + 1) % kBirthsPerChunk == 0 || b + 2 == begin.size();
+    const bool last_of_chunk = (b + 1) % kBirthsPerChunk == 0 || b + 1 == begin.size();
     const uint32_t end = last_of_chunk ? static_cast<uint32_t>(c.size()) : begin[b + 1];
     return std::span<const Piece>(c).subspan(begin[b], end - begin[b]);
   }
@@ -439,7 +439,7 @@ Result<std::vector<Tally>> TallyPanel(const Snapshot& snapshot, const PanelQuery
   }
   Profiles profiles;
   profiles.chunks.resize((n_births + Profiles::kBirthsPerChunk - 1) / Profiles::kBirthsPerChunk);
-  profiles.begin.assign(n_births + 1, 0);
+  profiles.begin.assign(n_births, 0);
   run_parallel(profiles.chunks.size(), [&](size_t c) {
     std::vector<Piece>& pieces = profiles.chunks[c];
     for (size_t b = c * Profiles::kBirthsPerChunk; b < std::min(n_births, (c + 1) * Profiles::kBirthsPerChunk); ++b) {

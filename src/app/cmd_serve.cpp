@@ -70,8 +70,9 @@ void Serve(const ServeArgs& a) {
       a.readers));
   fmt::print(stderr, "loading the register from {} ...\n", store::RedactTarget(a.db));
   const auto load_start = std::chrono::steady_clock::now();
-  auto loader = OrDie(store::OpenStore(db, store::OpenOptions{.create_if_missing = false}));
-  auto second_loader = OrDie(store::OpenStore(db, store::OpenOptions{.create_if_missing = false}));
+  auto open_loader = [&] { return OrDie(store::OpenStore(db, store::OpenOptions{.create_if_missing = false})); };
+  auto loader = open_loader();
+  auto second_loader = open_loader();
   auto live = OrDie(services::LiveRegister::Start(*pool, {}, loader.get(), second_loader.get()));
   loader.reset();
   second_loader.reset();

@@ -181,7 +181,7 @@ Result<analytics::Snapshot> LoadSnapshot(store::Store& store, const LoadOptions&
   snapshot.Reserve(static_cast<size_t>(persons_bound), static_cast<size_t>(persons_bound) * 12);
   const size_t lanes = options.second ? 2 : 1;
   const std::vector<Part> parts =
-      PlanParts(persons_bound, last_seq, std::max<int64_t>(1, options.events_per_window), lanes);
+      PlanParts(persons_bound, last_seq, std::max<int64_t>(1, options.piece_size), lanes);
   Handover handover(lanes);
 
   int64_t persons = 0, events = 0;

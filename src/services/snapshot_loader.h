@@ -20,12 +20,12 @@ struct LoadOptions {
   std::function<void(int64_t persons, int64_t events)> on_progress;
   // A second connection to the same register, or null (an in-memory SQLite store
   // has none: opening ":memory:" again gives another, empty one). With it, the persons and
-  // the log are read on two threads, in alternate pieces (`events_per_window`
-  // sequence numbers, or as many person rowids), while a third applies them in
+  // the log are read on two threads, in alternate pieces (`piece_size` person
+  // rowids or sequence numbers), while a third applies them in
   // order: SQLite decoding rows is the slowest step of a load, and this splits
   // it over two cores.
   store::Store* second = nullptr;
-  int64_t events_per_window = int64_t{1} << 15;
+  int64_t piece_size = int64_t{1} << 15;
 };
 
 // Reads the divisions, the persons and the log up to its LastSeq() at the start.

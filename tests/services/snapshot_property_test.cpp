@@ -163,7 +163,7 @@ TEST_F(SnapshotPropertyTest, LoadingOnTwoConnectionsEqualsOne) {
   auto last = store_->LastSeq();
   ASSERT_TRUE(last);
   ASSERT_GT(*last, 20 * 997) << "more windows than one";
-  auto two = services::LoadSnapshot(*store_, {.second = second->get(), .events_per_window = 997});
+  auto two = services::LoadSnapshot(*store_, {.second = second->get(), .piece_size = 997});
   ASSERT_TRUE(two) << two.error().message;
   EXPECT_EQ(two->applied_seq(), *last);
   EXPECT_EQ(snapshot_->applied_seq(), *last);
@@ -176,7 +176,7 @@ TEST_F(SnapshotPropertyTest, LoadingOnTwoConnectionsEqualsOne) {
   EXPECT_EQ(x.pending_mothers, y.pending_mothers);
   ExpectSameTallies(*snapshot_, *two);
   // One connection in small windows too.
-  auto one = services::LoadSnapshot(*store_, {.events_per_window = 5000});
+  auto one = services::LoadSnapshot(*store_, {.piece_size = 5000});
   ASSERT_TRUE(one) << one.error().message;
   EXPECT_EQ(one->GetCounts().stays, x.stays);
   ExpectSameTallies(*snapshot_, *one);

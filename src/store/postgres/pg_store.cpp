@@ -302,7 +302,6 @@ Status PgStore::ForEachPersonInPart(const std::function<void(const Person&)>& fn
     ReadPerson(r, person);
     fn(person);
   };
-  if (piece.parts <= 1) return Scan("reading persons", fmt::format("SELECT {} FROM persons", columns), read);
   // A piece is every parts-th partition (bound is not needed: partitions are disjoint).
   for (int p = piece.part; p < kPartitions; p += piece.parts) {
     JH_RETURN_IF_ERROR(Scan("reading persons", fmt::format("SELECT {} FROM persons_p{}", columns, p), read));

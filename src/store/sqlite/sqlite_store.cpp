@@ -187,9 +187,9 @@ Status SqliteStore::ForEachPerson(const std::function<void(const Person&)>& fn) 
 Status SqliteStore::ForEachPersonInPart(const std::function<void(const Person&)>& fn, Detail detail,
                                         PersonPart piece) {
   const char* columns = detail == Detail::kVitals ? kPersonVitalColumns : kPersonColumns;
-  if (piece.parts <= 1) return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY rowid", columns), fn);
   // The first piece starts at rowid 1 and the last is open-ended, so that every
-  // person is in exactly one piece, also one stored after `bound` was read.
+  // person is in exactly one piece, also one stored after `bound` was read (one
+  // piece of one: the whole table).
   const int64_t after = piece.part == 0 ? 0 : piece.bound * piece.part / piece.parts;
   const int64_t upto = piece.part + 1 == piece.parts ? std::numeric_limits<int64_t>::max()
                                                      : piece.bound * (piece.part + 1) / piece.parts;
