@@ -17,6 +17,7 @@
 #include <fstream>
 
 #include "bench_pg.h"
+#include "core/huge_page_malloc.h"
 #include "core/citizen_id.h"
 #include "ingest/importer.h"
 #include "store/open.h"
@@ -208,6 +209,7 @@ BENCHMARK(BM_ImportMonthlyFeed)->ArgName("postgres")->Arg(0)->Arg(1)->UseRealTim
 }  // namespace junheng::ingest
 
 int main(int argc, char** argv) {
+  junheng::RerunWithHugePageMalloc(argv);  // as `junheng import` runs (JUNHENG_HUGE_PAGES=0: without)
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

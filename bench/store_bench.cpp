@@ -39,6 +39,7 @@
 #include <fmt/format.h>
 
 #include "bench_pg.h"
+#include "core/huge_page_malloc.h"
 #include "core/record.h"
 #include "store/open.h"
 
@@ -264,6 +265,7 @@ void Register(bool postgres) {
 }  // namespace junheng::store
 
 int main(int argc, char** argv) {
+  junheng::RerunWithHugePageMalloc(argv);  // as `junheng import` runs (JUNHENG_HUGE_PAGES=0: without)
   junheng::store::Register(false);
   if (!junheng::store::PgServer().empty()) junheng::store::Register(true);
   benchmark::Initialize(&argc, argv);

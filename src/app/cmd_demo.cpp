@@ -112,6 +112,7 @@ void AddDemoUsers(std::unique_ptr<store::Store> store, const std::string& passwo
 void RunDemo(const std::string& db, double scale, uint64_t seed, const std::string& out_dir,
              const std::string& password) {
   if (scale <= 0 || scale > 4) throw CommandError("--scale must be above 0 and at most 4");
+  RunOnHugePages();
   if (store::IsPostgresTarget(db) || std::filesystem::exists(db)) {
     auto s = OrDie(OpenStore(db, true)->GetSummary());
     if (s.persons > 0)

@@ -18,6 +18,7 @@ struct ImportArgs {
 };
 
 void RunImport(const ImportArgs& a) {
+  RunOnHugePages();
   auto store = OpenStore(a.db, false);
   ingest::ImportOptions options;
   options.source = a.source;
@@ -112,6 +113,7 @@ void AddRegisterCommands(CLI::App& app) {
     auto db = std::make_shared<std::string>();
     cmd->add_option("--db", *db, "Register: a SQLite file or a postgresql:// URI")->required();
     cmd->callback([db] {
+      RunOnHugePages();
       auto store = OpenStore(*db, false);
       auto report = OrDie(ingest::CheckRegister(*store));
       for (const auto& p : report.problems) fmt::print("{}\n", p);

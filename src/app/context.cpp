@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/huge_page_malloc.h"
 #include "store/open.h"
 
 namespace junheng::app {
@@ -15,6 +16,16 @@ std::string g_data_dir;
 }
 
 void SetDataDir(std::string dir) { g_data_dir = std::move(dir); }
+
+namespace {
+char** g_argv = nullptr;
+}  // namespace
+
+void KeepCommandLine(char** argv) { g_argv = argv; }
+
+void RunOnHugePages() {
+  if (g_argv != nullptr) RerunWithHugePageMalloc(g_argv);
+}
 
 std::string DataDir() {
   if (!g_data_dir.empty()) return g_data_dir;

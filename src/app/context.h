@@ -32,6 +32,12 @@ inline void OrDie(Status s) {
 std::string DataDir();
 void SetDataDir(std::string dir);
 
+// main keeps the command line, so that a batch command that fills much fresh
+// memory (import, check, demo) can call RunOnHugePages first, which runs the
+// same command again with malloc on huge pages (core/huge_page_malloc.h).
+void KeepCommandLine(char** argv);
+void RunOnHugePages();
+
 // Today in Asia/Shanghai, or $JUNHENG_TODAY (YYYY-MM-DD) for reproducible runs.
 Date Today();
 Timestamp Now();

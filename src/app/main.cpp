@@ -9,6 +9,7 @@
 #include "app/context.h"
 
 int main(int argc, char** argv) {
+  junheng::app::KeepCommandLine(argv);
   CLI::App app{"Junheng (均衡): the population register and monitoring system of a city health commission"};
   app.set_version_flag("--version", std::string("junheng ") + JUNHENG_VERSION);
   app.require_subcommand(1);

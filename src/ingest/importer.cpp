@@ -80,7 +80,7 @@ Status Importer::Begin(const std::vector<std::string>& files) {
   if (!complete_) {
     // What earlier batches read may have changed since: another process may
     // have written between them.
-    people_.clear();
+    people_.Clear();
     outside_mothers_.Clear();
     // An empty register is known completely without reading it. (Events need
     // persons, so no persons means no events; PersonsUpperBound is constant time,
@@ -109,7 +109,7 @@ Result<Importer::Mark> Importer::ReadMark() {
 }
 
 void Importer::Forget() {
-  people_.clear();
+  people_.Clear();
   citizen_ids_.Clear();
   event_keys_.Clear();
   outside_mothers_.Clear();
@@ -121,31 +121,34 @@ Status Importer::Preload() {
   if (complete_) return {};
   Forget();
   JH_ASSIGN_OR_RETURN(mark_, ReadMark());  // before the scan: a commit during it moves the mark
-  JH_RETURN_IF_ERROR(store_.ForEachPerson([&](const Person& p) {
+  people_.Reserve(static_cast<size_t>(mark_.persons));
+  // In the order they were stored (a scan of the table, not of an index): the
+  // order does not matter to a hash table.
+  JH_RETURN_IF_ERROR(store_.ForEachPersonAsStored([&](const Person& p) {
     LifeState s;
     s.birth_days = p.birth_date.days();
     s.sex = p.sex;
     s.person_hash = ContentHash(p);
     s.births_known = true;
-    people_.emplace(p.person_id, s);
+    people_.Emplace(p.person_id, s);
     if (!p.citizen_id.empty()) citizen_ids_.Insert(KeySet::Digest(p.citizen_id));
-  }));
+  }, store::Detail::kFull));
   JH_RETURN_IF_ERROR(store_.ForEachEvent([&](const store::StoredEvent& se) {
     const Event& e = se.event;
     event_keys_.Insert(KeySet::Digest(e.source, e.event_id));
-    auto it = people_.find(e.person_id);
-    if (it == people_.end() || !it->second) return;
-    LifeState& s = *it->second;
+    PersonTable::Entry* it = people_.Find(e.person_id);
+    if (it == nullptr || !*it) return;
+    LifeState& s = **it;
     const LifeEvent le = ToLifeEvent(e);
     if (s.needs_replay || !ComesLast(s, le) || Step(s, le, e.person_id)) s.needs_replay = true;
     if (e.type != EventType::kBirth || e.mother_id.empty()) return;
-    auto m = people_.find(e.mother_id);
-    if (m == people_.end() || !m->second) {
+    PersonTable::Entry* m = people_.Find(e.mother_id);
+    if (m == nullptr || !*m) {
       outside_mothers_.Insert(KeySet::Digest(e.mother_id));
       return;
     }
-    if (!m->second->births_known) return;
-    if (StepBirthAsMother(*m->second, e.date, e.birth_order, e.mother_id)) m->second->births_known = false;
+    if (!(*m)->births_known) return;
+    if (StepBirthAsMother(**m, e.date, e.birth_order, e.mother_id)) (*m)->births_known = false;
   }));
   complete_ = true;
   return {};
@@ -232,12 +235,11 @@ Status Importer::Review(RecordKind kind, const RowOrigin& origin, std::string_vi
 }
 
 Result<LifeState*> Importer::PersonState(std::string_view person_id) {
-  auto it = people_.find(person_id);
-  if (it != people_.end() && !(it->second && it->second->needs_replay))
-    return it->second ? &*it->second : nullptr;
-  if (it == people_.end() && complete_) return nullptr;
+  PersonTable::Entry* it = people_.Find(person_id);
+  if (it != nullptr && !(*it && (*it)->needs_replay)) return *it ? &**it : nullptr;
+  if (it == nullptr && complete_) return nullptr;
   JH_ASSIGN_OR_RETURN(std::optional<Person> p, store_.FindPerson(person_id));
-  auto& slot = it != people_.end() ? it->second : people_[std::string(person_id)];
+  PersonTable::Entry& slot = it != nullptr ? *it : people_[person_id];
   if (!p) return nullptr;
   JH_ASSIGN_OR_RETURN(std::vector<store::StoredEvent> events, store_.EventsOfPerson(person_id));
   std::vector<LifeEvent> life;
@@ -286,8 +288,8 @@ Status Importer::Prefetch(std::span<const Event* const> events) {
   for (const Event* e : events) {
     for (const std::string* id : {&e->person_id, &e->mother_id}) {
       if (id->empty() || asked.contains(*id)) continue;
-      auto it = people_.find(*id);
-      if (it == people_.end() || (it->second && it->second->needs_replay)) {
+      const PersonTable::Entry* it = people_.Find(*id);
+      if (it == nullptr || (*it && (*it)->needs_replay)) {
         ids.push_back(*id);
         asked.insert(*id);
       }

@@ -33,6 +33,7 @@
 #include "core/record.h"
 #include "ingest/key_set.h"
 #include "ingest/life.h"
+#include "ingest/person_table.h"
 #include "store/store.h"
 
 namespace junheng::ingest {
@@ -171,13 +172,13 @@ class Importer {
   ImportReport report_;
   DivisionTree divisions_;
   bool divisions_stale_ = false;
-  // Lets people_ be searched with a string_view, without making a string.
+  // Lets a map keyed by string be searched with a string_view.
   struct IdHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   // person_id → summary; empty optional: known not to be in the register.
-  std::unordered_map<std::string, std::optional<LifeState>, IdHash, std::equal_to<>> people_;
+  PersonTable people_;
   // When complete_, people_, citizen_ids_ and event_keys_ describe the whole
   // register, so a person_id missing from people_ is not in it, and a key
   // missing from a KeySet is new; otherwise ask the store.

@@ -1,0 +1,29 @@
+#include "core/huge_page_malloc.h"
+
+#include <gtest/gtest.h>
+
+namespace junheng {
+namespace {
+
+constexpr const char* kMadvise = "always [madvise] never";
+
+TEST(HugePageMallocTest, AddsTheTunableOnce) {
+  EXPECT_EQ(HugePageTunables(nullptr, nullptr, kMadvise), "glibc.malloc.hugetlb=1");
+  EXPECT_EQ(HugePageTunables("", nullptr, "[always] madvise never"), "glibc.malloc.hugetlb=1");
+  // Other tunables are kept.
+  EXPECT_EQ(HugePageTunables("glibc.malloc.arena_max=2", nullptr, kMadvise),
+            "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1");
+  // Named already, by the first run or by the user (even as 0): never again.
+  EXPECT_EQ(HugePageTunables("glibc.malloc.hugetlb=1", nullptr, kMadvise), std::nullopt);
+  EXPECT_EQ(HugePageTunables("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=0", nullptr, kMadvise), std::nullopt);
+}
+
+TEST(HugePageMallocTest, StaysOffWhenAskedOrWhenTheKernelHasNone) {
+  EXPECT_EQ(HugePageTunables(nullptr, "0", kMadvise), std::nullopt);
+  EXPECT_EQ(HugePageTunables(nullptr, "1", kMadvise), "glibc.malloc.hugetlb=1");
+  EXPECT_EQ(HugePageTunables(nullptr, nullptr, "always madvise [never]"), std::nullopt);
+  EXPECT_EQ(HugePageTunables(nullptr, nullptr, ""), std::nullopt);  // no such file: an old or odd kernel
+}
+
+}  // namespace
+}  // namespace junheng
