@@ -53,6 +53,7 @@ SqliteBatch::~SqliteBatch() {
     store_.deferred_.Forget();  // the rollback brought the dropped indexes back
   }
   store_.batch_open_ = false;
+  store_.BackToWal();
 }
 
 Status SqliteBatch::Prepare() {

@@ -76,18 +76,21 @@ Result<Summary> SqliteStore::GetSummary() {
   JH_ASSIGN_OR_RETURN(out.open_reviews, db_->QueryInt("SELECT count(*) FROM linkage_review "
                                                       "WHERE status = 'open'",
                                                       "counting reviews"));
-  Statement by_type(db_->handle(), "SELECT type, count(*) FROM events GROUP BY type ORDER BY type");
+  // One scan of the log for the counts and the span of dates (dates are
+  // YYYY-MM-DD text, so the least string is the earliest day).
+  Statement by_type(db_->handle(),
+                    "SELECT type, count(*), min(date), max(date) FROM events GROUP BY type ORDER BY type");
   if (!by_type.ok()) return std::unexpected(by_type.error());
+  std::string first, last;
   JH_RETURN_IF_ERROR(ForEachRow(by_type, "counting events by type", [&] {
     out.events_by_type.emplace_back(by_type.ColumnString(0), by_type.ColumnInt64(1));
     out.events += by_type.ColumnInt64(1);
+    const std::string_view lo = by_type.ColumnText(2), hi = by_type.ColumnText(3);
+    if (first.empty() || lo < first) first = lo;
+    if (hi > last) last = hi;
   }));
-  Statement span(db_->handle(), "SELECT min(date), max(date) FROM events");
-  if (!span.ok()) return std::unexpected(span.error());
-  JH_RETURN_IF_ERROR(ForEachRow(span, "reading the span of event dates", [&] {
-    if (!span.IsNull(0)) out.first_event_date = ParseStoredDate(span.ColumnText(0));
-    if (!span.IsNull(1)) out.last_event_date = ParseStoredDate(span.ColumnText(1));
-  }));
+  if (!first.empty()) out.first_event_date = ParseStoredDate(first);
+  if (!last.empty()) out.last_event_date = ParseStoredDate(last);
   return out;
 }
 

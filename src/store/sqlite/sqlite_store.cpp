@@ -35,7 +35,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Sq
                   options.cache_size_kib, options.mmap_size_bytes),
       "configuring the connection"));
   JH_RETURN_IF_ERROR(sqlite::Migrate(*db, path));
-  return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(db), path));
+  return std::unique_ptr<Store>(new sqlite::SqliteStore(std::move(db), path, options.journal_first_load));
 }
 
 namespace sqlite {
@@ -68,7 +68,11 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
     return Fail(ErrorCode::kUnavailable,
                 "A batch is already open on this store; commit or drop it before beginning another.");
   }
-  JH_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE", "beginning a batch"));
+  UseJournalIfFirstLoad();
+  if (auto begun = db_->Exec("BEGIN IMMEDIATE", "beginning a batch"); !begun) {
+    BackToWal();
+    return std::unexpected(begun.error());
+  }
   batch_open_ = true;
   // From here the batch object owns the transaction: returning early rolls back.
   auto start = [&]() -> Result<std::unique_ptr<SqliteBatch>> {
@@ -79,6 +83,7 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
   if (!start) {
     (void)db_->Exec("ROLLBACK", "rolling back");
     batch_open_ = false;
+    BackToWal();
     return std::unexpected(start.error());
   }
   std::unique_ptr<SqliteBatch> batch = std::move(*start);
@@ -93,6 +98,29 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
   s->BindText(4, FormatTimestamp(info.started_at, started_buf));
   JH_RETURN_IF_ERROR(s->Run("recording the start of a batch"));
   return std::unique_ptr<Batch>(std::move(batch));
+}
+
+void SqliteStore::UseJournalIfFirstLoad() {
+  journal_batch_ = false;
+  if (!journal_first_load_ || path_.empty() || path_ == ":memory:") return;  // (no WAL to leave in memory)
+  auto persons = db_->QueryInt("SELECT count(*) FROM (SELECT 1 FROM persons LIMIT 1)", "checking for persons");
+  if (!persons || *persons != 0) return;
+  // Fails at once ("database is locked") while any other connection is open.
+  if (!db_->Exec("PRAGMA journal_mode = TRUNCATE", "leaving WAL mode for a first load")) return;
+  Statement mode(db_->handle(), "PRAGMA journal_mode");
+  if (!mode.ok() || mode.Step() != SQLITE_ROW || mode.ColumnText(0) != "truncate") return;
+  journal_batch_ = true;
+  // Without a WAL, NORMAL would let a power cut at the wrong moment damage
+  // the file; FULL syncs the journal before the file is written.
+  if (!db_->Exec("PRAGMA synchronous = FULL", "syncing a first load fully")) BackToWal();
+}
+
+void SqliteStore::BackToWal() {
+  if (!journal_batch_) return;
+  journal_batch_ = false;
+  // Best effort: if another connection came in meanwhile the file stays in
+  // rollback mode, and the next connection to open it puts it back in WAL.
+  (void)db_->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", "going back to WAL mode");
 }
 
 Result<std::vector<Division>> SqliteStore::LoadDivisions() {

@@ -14,7 +14,8 @@ namespace junheng::store::sqlite {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<Db> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  SqliteStore(std::unique_ptr<Db> db, std::string path, bool journal_first_load)
+      : db_(std::move(db)), path_(std::move(path)), journal_first_load_(journal_first_load) {}
 
   Result<std::unique_ptr<Batch>> BeginBatch(const BatchInfo& info) override;
 
@@ -67,9 +68,24 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredEvent>> QueryEvents(const char* sql, std::string_view key);
   Status ScanPersons(const std::string& sql, const std::function<void(const Person&)>& fn);
 
+  // SqliteOptions::journal_first_load: a first load (no persons yet) on the
+  // only connection to the file is written with a rollback journal, not
+  // through the WAL: its pages go straight into the database file once, where
+  // through the WAL they are written twice (WAL, then checkpoint), and every
+  // page the batch reads back is searched in a WAL index of hundreds of
+  // thousands of frames (a tenth of the demo city's time). A journal holds the
+  // file's pages as they were before the batch, and a new file has almost
+  // none, so a crash still leaves the register as it was. Any other connection
+  // makes the switch fail at once, and the batch stays in WAL mode. After the
+  // batch the file goes back to WAL.
+  void UseJournalIfFirstLoad();
+  void BackToWal();  // after a batch that UseJournalIfFirstLoad switched; else nothing
+
   std::unique_ptr<Db> db_;
   std::string path_;
   bool batch_open_ = false;
+  bool journal_first_load_;
+  bool journal_batch_ = false;  // the open batch runs with a rollback journal
   DeferredIndexes deferred_;  // lookup indexes the open batch builds at the end
 };
 
