@@ -39,10 +39,9 @@ void ExpectSameSummary(const Summary& a, const Summary& b) {
 // the server. Recovery must ignore them either way.
 constexpr int kCrashRows = 20000;
 
-// Runs in the forked child: never returns. Appends, reports how far the
-// uncommitted batch reached (the WAL size on SQLite, 1 on PostgreSQL) on `fd`,
-// then waits to be killed.
-[[noreturn]] void AppendThenWait(const std::string& target, int fd) {
+// Runs in the forked child. Appends, then reports how far the uncommitted
+// batch reached (the WAL size on SQLite, 1 on PostgreSQL) and waits there.
+void Append(const std::string& target, const testing::Report& report) {
   OpenOptions options;
   options.sqlite.cache_size_kib = 512;
   auto store = OpenStore(target, options);
@@ -59,8 +58,7 @@ constexpr int kCrashRows = 20000;
   struct stat st {};
   int64_t reached = 1;
   if (!IsPostgresTarget(target)) reached = stat((target + "-wal").c_str(), &st) == 0 ? st.st_size : -1;
-  if (write(fd, &reached, sizeof reached) != sizeof reached) _exit(7);
-  for (;;) pause();
+  report(reached);
 }
 
 TEST(DurabilityTest, ProcessKilledMidBatchLeavesTheStoreAsBefore) {
@@ -74,32 +72,17 @@ TEST(DurabilityTest, ProcessKilledMidBatchLeavesTheStoreAsBefore) {
     before = *store->GetSummary();
   }  // closed: the child must not inherit an open connection
 
-  int pipe_fds[2];
-  ASSERT_EQ(pipe(pipe_fds), 0);
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(pipe_fds[0]);
-    AppendThenWait(reg.target(), pipe_fds[1]);
-  }
-  close(pipe_fds[1]);
-  int64_t reached = -1;
-  const bool reported = read(pipe_fds[0], &reached, sizeof reached) == static_cast<ssize_t>(sizeof reached);
-  close(pipe_fds[0]);
-  if (reported && OnPostgres()) {
+  const std::optional<int64_t> reached = testing::KillDuring([&](const testing::Report& report) { Append(reg.target(), report); }, [&] {
+    if (!OnPostgres()) return;
     // The child's batch holds the writer lock in an open transaction.
     EXPECT_EQ(testing::RawExec(reg.target(),
                                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
                                "AND granted AND database = (SELECT oid FROM pg_database WHERE datname = "
                                "current_database())) THEN RAISE EXCEPTION 'no writer lock'; END IF; END $$"),
               "");
-  }
-  kill(child, SIGKILL);
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(reported) << "the child failed before the kill, status " << status;
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child status " << status;
-  EXPECT_GT(reached, 0) << "the uncommitted batch should have reached the WAL";
+  });
+  ASSERT_TRUE(reached.has_value());
+  EXPECT_GT(*reached, 0) << "the uncommitted batch should have reached the WAL";
 
   auto store = MustOpenStore(reg.target());
   ASSERT_NE(store, nullptr);

@@ -1,10 +1,7 @@
 // A first load on SQLite, when the opener asks for it, runs with a rollback
 // journal instead of the WAL (SqliteOptions::journal_first_load): it must be
 // as safe, and the file must go back to WAL mode afterwards.
-#include <signal.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,26 +13,11 @@ namespace {
 
 using testing::Info;
 using testing::MustOpen;
+using testing::RawQuery;
 using testing::SampleDivisions;
 using testing::SampleEnumerate;
 using testing::SamplePerson;
 using testing::TempDir;
-
-// The first column of the first row `sql` returns, on a connection of its own.
-std::string Query(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  std::string out;
-  sqlite3_exec(
-      db, sql.c_str(),
-      [](void* o, int, char** values, char**) {
-        if (values[0] != nullptr && static_cast<std::string*>(o)->empty()) *static_cast<std::string*>(o) = values[0];
-        return 0;
-      },
-      &out, nullptr);
-  sqlite3_close(db);
-  return out;
-}
 
 int64_t FileSize(const std::string& path) {
   struct stat st {};
@@ -78,9 +60,9 @@ TEST(SqliteFirstLoadTest, WritesTheFileDirectlyThenGoesBackToWal) {
     EXPECT_LE(FileSize(path + "-wal"), 0);
     ASSERT_TRUE((*batch)->Commit({}));
   }
-  EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(Query(path, "SELECT count(*) FROM events"), std::to_string(kRows));
-  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM events"), std::to_string(kRows));
+  EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
 
   // The register has persons now: the next batch goes through the WAL.
   auto batch = store->BeginBatch(Info());
@@ -132,12 +114,7 @@ TEST(SqliteFirstLoadTest, ProcessKilledDuringAFirstLoadLeavesTheRegisterAsBefore
     LoadDivisions(*store);
   }  // closed: the child must not inherit an open connection
   const int64_t size_before = FileSize(path);
-  int pipe_fds[2];
-  ASSERT_EQ(pipe(pipe_fds), 0);
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(pipe_fds[0]);
+  const std::optional<int64_t> reached = testing::KillDuring([&](const testing::Report& report) {
     auto store = OpenSqliteStore(path, SqliteOptions{.cache_size_kib = 512, .journal_first_load = true});
     if (!store) _exit(2);
     auto batch = (*store)->BeginBatch(Info());
@@ -147,19 +124,10 @@ TEST(SqliteFirstLoadTest, ProcessKilledDuringAFirstLoadLeavesTheRegisterAsBefore
       if (!(*batch)->InsertPerson(p, p.name)) _exit(4);
       if (!(*batch)->AppendEvent(SampleEnumerate(i, p.person_id), 1)) _exit(5);
     }
-    const int64_t reached = FileSize(path);  // the batch's pages written into the file
-    if (write(pipe_fds[1], &reached, sizeof reached) != sizeof reached) _exit(6);
-    for (;;) pause();
-  }
-  close(pipe_fds[1]);
-  int64_t reached = -1;
-  const bool reported = read(pipe_fds[0], &reached, sizeof reached) == static_cast<ssize_t>(sizeof reached);
-  close(pipe_fds[0]);
-  kill(child, SIGKILL);
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(reported) << "the child failed before the kill, status " << status;
-  EXPECT_GT(reached, size_before) << "the uncommitted batch should have written into the file";
+    report(FileSize(path));  // the batch's pages written into the file
+  });
+  ASSERT_TRUE(reached.has_value());
+  EXPECT_GT(*reached, size_before) << "the uncommitted batch should have written into the file";
   EXPECT_GT(FileSize(path + "-journal"), 0) << "the dead batch leaves its journal behind";
 
   auto store = MustOpen(path);  // rolls the journal back
@@ -169,8 +137,8 @@ TEST(SqliteFirstLoadTest, ProcessKilledDuringAFirstLoadLeavesTheRegisterAsBefore
   EXPECT_EQ(summary->divisions, static_cast<int64_t>(SampleDivisions().size()));
   EXPECT_EQ(summary->persons, 0);
   EXPECT_EQ(summary->events, 0);
-  EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
   // And the load can simply run again.
   auto batch = store->BeginBatch(Info());
   ASSERT_TRUE(batch.has_value()) << batch.error().message;

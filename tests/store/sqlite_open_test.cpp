@@ -10,25 +10,8 @@ namespace junheng::store {
 namespace {
 
 using testing::MustOpen;
+using testing::RawQuery;
 using testing::TempDir;
-
-// Runs `sql` on `path` with a plain connection; returns the first column of the first row.
-std::string RawQuery(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  std::string out;
-  sqlite3_exec(
-      db, sql.c_str(),
-      [](void* o, int, char** values, char**) {
-        if (values[0] != nullptr && static_cast<std::string*>(o)->empty()) {
-          *static_cast<std::string*>(o) = values[0];
-        }
-        return 0;
-      },
-      &out, nullptr);
-  sqlite3_close(db);
-  return out;
-}
 
 TEST(SqliteOpenTest, FreshFileGetsTheLatestSchema) {
   TempDir dir;

@@ -2,12 +2,17 @@
 // engine (support/test_store.h), and sample register rows.
 #pragma once
 
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <pqxx/pqxx>
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -143,6 +148,58 @@ inline std::string RawExec(const std::string& target, const std::string& sql) {
   sqlite3_free(message);
   sqlite3_close(db);
   return out;
+}
+
+// Runs `sql` on the SQLite file `path` with a plain connection; returns the
+// first column of the first row ("" when none).
+inline std::string RawQuery(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  std::string out;
+  sqlite3_exec(
+      db, sql.c_str(),
+      [](void* o, int, char** values, char**) {
+        if (values[0] != nullptr && static_cast<std::string*>(o)->empty()) *static_cast<std::string*>(o) = values[0];
+        return 0;
+      },
+      &out, nullptr);
+  sqlite3_close(db);
+  return out;
+}
+
+// A writer killed in the middle of its work: forks a child that runs `work`,
+// which calls `report` with a number when it is where it should die (report
+// sends the number and waits there, so nothing is cleaned up; `work` may
+// _exit on failure). The parent reads the number, runs `while_alive`, then
+// kills the child with SIGKILL. Returns the number, or nullopt (and fails the
+// test) when the child ended before reporting.
+using Report = std::function<void(int64_t)>;
+inline std::optional<int64_t> KillDuring(const std::function<void(const Report& report)>& work,
+                                         const std::function<void()>& while_alive = {}) {
+  int fds[2];
+  if (pipe(fds) != 0) return std::nullopt;
+  const pid_t child = fork();
+  if (child < 0) return std::nullopt;
+  if (child == 0) {
+    close(fds[0]);
+    work([&](int64_t reached) {
+      if (write(fds[1], &reached, sizeof reached) != sizeof reached) _exit(99);
+      for (;;) pause();
+    });
+    _exit(98);  // returned without reporting
+  }
+  close(fds[1]);
+  int64_t reached = -1;
+  const bool reported = read(fds[0], &reached, sizeof reached) == static_cast<ssize_t>(sizeof reached);
+  close(fds[0]);
+  if (reported && while_alive) while_alive();
+  kill(child, SIGKILL);
+  int status = 0;
+  EXPECT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(reported) << "the child failed before the kill, status " << status;
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child status " << status;
+  if (!reported) return std::nullopt;
+  return reached;
 }
 
 // One committed batch with the sample divisions and `n` persons, each enumerated once.
