@@ -139,7 +139,7 @@ void RunDemo(const std::string& db, double scale, uint64_t seed, const std::stri
   demo_options.data_dir = DataDir();
   fmt::print("Building a synthetic Linfen (scale {}, seed {}) from 2015-01-01 to {}...\n", scale, seed,
              options.today.ToString());
-  auto stats = demo::GenerateDemoCity(demo_options, sink);
+  auto stats = demo::GenerateDemoCityAlongside(demo_options, sink);
   if (!stats) {
     importer.Abort();
     throw CommandError(stats.error().message);
