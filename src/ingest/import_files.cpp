@@ -2,11 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <deque>
-#include <memory>
 
 #include "ingest/importer.h"
 #include "ingest/mapping.h"
+#include "ingest/pending_events.h"
 #include "ingest/row_reader.h"
 
 namespace junheng::ingest {
@@ -16,50 +15,6 @@ struct OpenFile {
   std::string path;
   std::unique_ptr<RowReader> reader;
   RecordKind kind = RecordKind::kEvent;
-};
-
-// An event waiting for its turn: events of all files are applied in date order
-// so that a file sorted some other way still describes possible lives.
-struct PendingEvent {
-  Event event;
-  size_t file = 0;
-  int64_t line = 0;
-  std::string_view raw;  // in PendingEvents' text
-};
-
-// The events of an import, read before any is applied. Events are kept in
-// chunks of 4,096, and the rows' raw text in 1 MiB blocks, so that neither is
-// ever moved nor allocated one by one (a std::deque of events this size holds
-// one event per node: one malloc a row, a sixth of an events import).
-class PendingEvents {
- public:
-  void Add(Event&& event, size_t file, int64_t line, std::string_view raw) {
-    if (chunks_.empty() || chunks_.back().size() == kChunk) chunks_.emplace_back().reserve(kChunk);
-    chunks_.back().push_back(PendingEvent{std::move(event), file, line, Keep(raw)});
-    ++size_;
-  }
-  const PendingEvent& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
-  size_t size() const { return size_; }
-
- private:
-  static constexpr size_t kChunk = 4096;
-  static constexpr size_t kBlock = size_t{1} << 20;
-  std::string_view Keep(std::string_view raw) {
-    if (raw.size() > kBlock / 4) return big_.emplace_back(raw);  // a rare long row: its own string
-    if (blocks_.empty() || used_ + raw.size() > kBlock) {
-      blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlock));
-      used_ = 0;
-    }
-    char* at = blocks_.back().get() + used_;
-    std::copy(raw.begin(), raw.end(), at);
-    used_ += raw.size();
-    return {at, raw.size()};
-  }
-  std::vector<std::vector<PendingEvent>> chunks_;
-  size_t size_ = 0;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  size_t used_ = 0;
-  std::deque<std::string> big_;
 };
 
 // Events prefetched at a time: the answers for 20,000 events are a few MB.
@@ -120,7 +75,7 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
     return std::unexpected(std::move(e));
   };
   const ParseOptions po{options_.today, options_.source};
-  PendingEvents pending;
+  PendingEvents pending;  // in file order; applied in date order
   int64_t bytes_before = 0;
   int64_t rows_seen = 0;
   for (size_t fi = 0; fi < files.size(); ++fi) {
@@ -159,7 +114,7 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
                               fields[static_cast<size_t>(Field::kDivision)]);
           if (!s) return fail(s.error());
         } else {
-          pending.Add(std::move(parsed.value), fi, row.line, row.raw);
+          pending.Add(parsed.value, static_cast<uint32_t>(fi), row.line, row.raw);
         }
       }
       if (options_.progress && (++rows_seen & 0x3fff) == 0)
@@ -169,24 +124,30 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
   }
   // Sort small keys, not the events: (date, rank, arrival) makes the order stable.
   std::vector<std::pair<int64_t, uint32_t>> order(pending.size());
-  for (size_t i = 0; i < pending.size(); ++i)
-    order[i] = {static_cast<int64_t>(pending[i].event.date.days()) * 16 + SameDayRank(pending[i].event.type),
-                static_cast<uint32_t>(i)};
+  for (size_t i = 0; i < pending.size(); ++i) order[i] = {pending.OrderKey(i), static_cast<uint32_t>(i)};
   if (!std::is_sorted(order.begin(), order.end())) std::sort(order.begin(), order.end());
   // Progress for the second pass counts events after the bytes read.
   const int64_t total = total_bytes + static_cast<int64_t>(pending.size());
-  std::vector<const Event*> window;
-  for (size_t i = 0; i < order.size(); ++i) {
-    if (!complete_ && i % kPrefetchWindow == 0) {
-      // Ask the store about the next events all at once, not one by one.
-      window.clear();
-      for (size_t j = i; j < std::min(order.size(), i + kPrefetchWindow); ++j)
-        window.push_back(&pending[order[j].second].event);
-      if (auto s = Prefetch(window); !s) return fail(s.error());
+  // A window of events at a time is decoded into events that keep their
+  // strings' room, and (when the register is not known in full) the store is
+  // asked about the whole window at once rather than event by event.
+  std::vector<Event> window(std::min(order.size(), kPrefetchWindow));
+  std::vector<PendingEvents::Origin> origins(window.size());
+  std::vector<const Event*> asked;
+  for (size_t start = 0; start < order.size(); start += kPrefetchWindow) {
+    const size_t n = std::min(order.size() - start, kPrefetchWindow);
+    for (size_t j = 0; j < n; ++j) origins[j] = pending.Get(order[start + j].second, window[j]);
+    if (!complete_) {
+      asked.clear();
+      for (size_t j = 0; j < n; ++j) asked.push_back(&window[j]);
+      if (auto s = Prefetch(asked); !s) return fail(s.error());
     }
-    const PendingEvent& p = pending[order[i].second];
-    if (auto s = AddEvent(p.event, RowOrigin{files[p.file].path, p.line, p.raw}); !s) return fail(s.error());
-    if (options_.progress && (i & 0x3fff) == 0) options_.progress(total_bytes + static_cast<int64_t>(i), total);
+    for (size_t j = 0; j < n; ++j) {
+      const PendingEvents::Origin& o = origins[j];
+      if (auto s = AddEvent(window[j], RowOrigin{files[o.file].path, o.line, o.raw}); !s) return fail(s.error());
+      const size_t i = start + j;
+      if (options_.progress && (i & 0x3fff) == 0) options_.progress(total_bytes + static_cast<int64_t>(i), total);
+    }
   }
   if (options_.progress) options_.progress(total, total);
   return Commit();

@@ -2,6 +2,7 @@
 // commits, or as soon as a read needs them; a rollback keeps them as they were.
 #include <sqlite3.h>
 
+#include "store/sqlite/deferred_indexes.h"
 #include "store/store_test_util.h"
 
 namespace junheng::store::testing {
@@ -89,6 +90,36 @@ TEST_F(SqliteDeferredIndexTest, ALaterBatchKeepsItsIndexes) {
   // The tables were not empty: nothing was dropped, so another reader sees all.
   EXPECT_EQ(LookupIndexes(path_), kAll);
   ASSERT_TRUE(b->Commit({}));
+}
+
+// The keys are sorted in runs of about 2 MiB (DeferredIndexes::BuildSorted):
+// 150,000 persons make several runs, merged from temporary files.
+TEST_F(SqliteDeferredIndexTest, AnIndexOfManySortRunsIsWhole) {
+  Load(150000, false);
+  EXPECT_EQ(LookupIndexes(path_), kAll);
+  EXPECT_EQ(RawQuery(path_, "PRAGMA integrity_check"), "ok");  // every index agrees with its table
+  EXPECT_EQ(RawQuery(path_, "SELECT count(*) FROM persons INDEXED BY persons_citizen WHERE citizen_digest IS NOT NULL"),
+            "150000");
+  EXPECT_EQ(*store_->FindByCitizenId("C149999"), std::vector<std::string>{"P000149999"});
+  EXPECT_EQ(store_->EventsOfPerson("P000000001")->size(), 1u);
+}
+
+// The build borrows the connection's cache size and temporary storage, and
+// gives them back.
+TEST(SqliteDeferredIndexBuildTest, LeavesTheConnectionAsItFoundIt) {
+  TempDir dir;
+  const std::string path = dir.File("r.db");
+  ASSERT_TRUE(OpenSqliteStore(path).has_value());  // the schema
+  auto db = std::move(*sqlite::Db::Open(path, SQLITE_OPEN_READWRITE));
+  ASSERT_TRUE(db->Exec("PRAGMA cache_size = -12345; PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE", "setting up"));
+  sqlite::DeferredIndexes deferred;
+  ASSERT_TRUE(deferred.DeferIfEmpty(*db));
+  EXPECT_TRUE(LookupIndexes(path).size() == 4u) << "a second connection still sees the committed schema";
+  ASSERT_TRUE(deferred.EnsureAll(*db));
+  EXPECT_EQ(*db->QueryInt("PRAGMA cache_size", "cache"), -12345);
+  EXPECT_EQ(*db->QueryInt("PRAGMA temp_store", "temp"), 2);  // MEMORY
+  ASSERT_TRUE(db->Exec("COMMIT", "committing"));
+  EXPECT_EQ(LookupIndexes(path), kAll);
 }
 
 }  // namespace

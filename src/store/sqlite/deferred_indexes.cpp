@@ -42,13 +42,32 @@ Status DeferredIndexes::DeferIfEmpty(Db& db) {
   return {};
 }
 
+// SQLite sorts an index's keys in runs as large as the page cache, each by a
+// merge of linked lists that misses the CPU caches at every step once a run is
+// much larger than they are: 12 s for the demo city's 5 million citizen-id
+// digests with the 256 MiB cache, 3.7 s in 2 MiB runs merged from temporary
+// files (which the page cache of the OS holds). So the cache is made small and
+// the temporary files real while the indexes are built; the batch's dirty
+// pages that no longer fit are written out early, as they would be at commit.
+Status DeferredIndexes::BuildSorted(Db& db, const Index& index) {
+  JH_ASSIGN_OR_RETURN(const int64_t cache, db.QueryInt("PRAGMA cache_size", "reading the cache size"));
+  JH_ASSIGN_OR_RETURN(const int64_t temp, db.QueryInt("PRAGMA temp_store", "reading where temporary files go"));
+  // temp_store cannot change while a temporary table is open; the build then
+  // simply runs as it is configured.
+  (void)db.Exec("PRAGMA cache_size = -2048; PRAGMA temp_store = FILE", "sorting in small runs");
+  Status built = db.Exec(index.create_sql, fmt::format("building index {}", index.name));
+  Status restored = db.Exec(fmt::format("PRAGMA cache_size = {}; PRAGMA temp_store = {}", cache, temp),
+                            "restoring the cache size");
+  return built ? restored : built;
+}
+
 Status DeferredIndexes::Ensure(Db& db, Table table) {
   for (auto it = deferred_.begin(); it != deferred_.end();) {
     if (it->table != table) {
       ++it;
       continue;
     }
-    JH_RETURN_IF_ERROR(db.Exec(it->create_sql, fmt::format("building index {}", it->name)));
+    JH_RETURN_IF_ERROR(BuildSorted(db, *it));
     it = deferred_.erase(it);
   }
   return {};

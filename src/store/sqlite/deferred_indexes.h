@@ -39,6 +39,7 @@ class DeferredIndexes {
     std::string name;
     std::string create_sql;
   };
+  static Status BuildSorted(Db& db, const Index& index);
   std::vector<Index> deferred_;
 };
 
