@@ -3,9 +3,12 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 #include <opencc/opencc.h>
+
+#include "ingest/row_reader.h"
 
 namespace junheng::ingest {
 namespace {
@@ -110,27 +113,45 @@ std::string ConvertWithOpenCc(const Converter& c, const std::string& text) {
 }
 
 // Converts character by character, each character once per thread: OpenCC
-// costs ~20,000 instructions a call, a quarter of a whole person's import when
-// every name is new, while a city's names use a few thousand characters.
-// Character by character is also what a name wants: the phrase tables of t2s
-// are for words, not for the characters of a name.
+// costs ~20,000 instructions a call, while a city's names use a few thousand
+// characters. Character by character is also what a name wants: the phrase
+// tables of t2s are for words, not for the characters of a name. What a
+// character of the Basic Multilingual Plane becomes is kept in a flat table
+// (256 KiB a thread), so a name costs a few array reads and no hashing.
 std::string ToSimplified(const std::string& text) {
   const Converter& c = GetConverter();
   if (c.t2s == nullptr) return text;
-  thread_local std::unordered_map<std::string, std::string> chars;
+  constexpr uint32_t kUnknown = 0, kOther = 0xFFFFFFFF;  // kOther: see `other`
+  thread_local std::vector<uint32_t> bmp(0x10000, kUnknown);
+  // Characters outside the BMP, and those that do not become one BMP character.
+  thread_local std::unordered_map<uint32_t, std::string> other;
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    const unsigned char lead = static_cast<unsigned char>(text[i]);
-    const size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    const std::string ch = text.substr(i, n);
-    i += n;
-    if (n == 1) {
-      out += ch;
+    size_t len;
+    const uint32_t cp = Decode(text, i, len);
+    const std::string_view ch(text.data() + i, len);
+    i += len;
+    if (cp < 0x80 || len == 1) {  // ASCII, or a byte that is not UTF-8: kept as it is
+      out.append(ch);
       continue;
     }
-    auto it = chars.find(ch);
-    if (it == chars.end()) it = chars.emplace(ch, ConvertWithOpenCc(c, ch)).first;
+    if (cp < 0x10000) {
+      uint32_t& to = bmp[cp];
+      if (to == kUnknown) {
+        const std::string converted = ConvertWithOpenCc(c, std::string(ch));
+        size_t n = 0;
+        const uint32_t one = converted.empty() ? 0 : Decode(converted, 0, n);
+        to = n == converted.size() && n > 1 && one < 0x10000 ? one : kOther;
+        if (to == kOther) other.emplace(cp, converted);
+      }
+      if (to != kOther) {
+        AppendUtf8(out, to);
+        continue;
+      }
+    }
+    auto it = other.find(cp);
+    if (it == other.end()) it = other.emplace(cp, ConvertWithOpenCc(c, std::string(ch))).first;
     out += it->second;
   }
   return out;
@@ -141,21 +162,8 @@ std::string ToSimplified(const std::string& text) {
 Status InitNameNormalizer() { return GetConverter().status; }
 
 std::string NormalizeName(std::string_view name) {
-  // Pure ASCII: no table, no cache.
-  bool ascii = true;
-  for (char c : name) ascii &= static_cast<unsigned char>(c) < 0x80;
   std::string folded;
-  if (ascii) {
-    Fold(name, true, folded);
-    return folded;
-  }
-  thread_local std::unordered_map<std::string, std::string> cache;
-  thread_local std::string key;
-  key.assign(name);
-  if (auto it = cache.find(key); it != cache.end()) return it->second;
   if (Fold(name, true, folded)) folded = ToSimplified(folded);
-  if (cache.size() >= kNameCacheLimit) cache.clear();
-  cache.emplace(key, folded);
   return folded;
 }
 

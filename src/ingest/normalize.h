@@ -5,9 +5,8 @@
 // transliterated minority and foreign names (阿依古丽·买买提). Linkage compares names
 // after NormalizeName, which makes those spellings equal.
 //
-// Thread-safe. The OpenCC converter is loaded once; results of non-ASCII names are
-// cached per thread (names repeat), and the cache is cleared when it reaches
-// kNameCacheLimit entries so memory stays bounded.
+// Thread-safe. The OpenCC converter is loaded once, and each thread asks it about
+// each character once (a flat table of what every character becomes).
 #pragma once
 
 #include <cstddef>
@@ -17,8 +16,6 @@
 #include "core/error.h"
 
 namespace junheng::ingest {
-
-inline constexpr size_t kNameCacheLimit = 1 << 18;  // per thread; ~30 MB at most
 
 // Loads the OpenCC traditional→simplified table (/usr/share/opencc/t2s.json). Called
 // by NormalizeName on first use; call it at start to learn whether it worked: on

@@ -84,5 +84,7 @@ class InputText {
 size_t SkipBom(std::string_view text);
 // Whether `text` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
 bool IsValidUtf8(std::string_view text);
+// Appends the UTF-8 bytes of one code point.
+void AppendUtf8(std::string& out, uint32_t code_point);
 
 }  // namespace junheng::ingest
