@@ -115,15 +115,22 @@ Result<DemoStats> GenerateDemoCityAlongside(const DemoOptions& options, Sink& si
     generated = std::move(r);
     queue.Close();
   });
-  while (std::optional<Block> block = queue.Pop()) {
-    for (const Record& r : *block) {
-      consumer = Deliver(r, sink);
-      if (!consumer) break;
+  try {
+    while (std::optional<Block> block = queue.Pop()) {
+      for (const Record& r : *block) {
+        consumer = Deliver(r, sink);
+        if (!consumer) break;
+      }
+      if (!consumer) {
+        queue.Stop();  // the generator's next Push fails and it returns our error
+        break;
+      }
     }
-    if (!consumer) {
-      queue.Stop();  // the generator's next Push fails and it returns our error
-      break;
-    }
+  } catch (...) {  // e.g. out of memory in the sink: stop the generator before leaving
+    consumer = Fail(ErrorCode::kInternal, "the demo city's import stopped");
+    queue.Stop();
+    generator.join();
+    throw;
   }
   generator.join();
   if (!consumer) return std::unexpected(consumer.error());
