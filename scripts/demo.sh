@@ -7,7 +7,7 @@ scripts/install-deps.sh
 scripts/build.sh
 mkdir -p var
 db=var/demo.db
-rm -rf "$db" "$db-wal" "$db-shm" var/imports
+rm -rf "$db" "$db-wal" "$db-shm" "$db-journal" var/imports
 build/src/app/junheng demo --db "$db" "$@" | tee var/demo.log
 build/src/app/junheng check --db "$db"
 # The city's main indicators for the last full year, computed from the register.
