@@ -7,7 +7,9 @@
 // import (docs/performance.md). glibc (2.35 and later) can back its heap with
 // 2 MiB pages, but only through the GLIBC_TUNABLES variable read at start-up,
 // so the batch commands and the benchmarks run themselves once more with
-// glibc.malloc.hugetlb=1 added. Long-running processes (the server) do not.
+// glibc.malloc.hugetlb=1 added, and glibc.malloc.arena_max=1: the heaps of
+// a thread's own arena are not put on huge pages, and these commands have at
+// most three threads. Long-running processes (the server) do not.
 #pragma once
 
 #include <optional>
@@ -16,7 +18,7 @@
 namespace junheng {
 
 // Replaces the process with the same program and arguments, with
-// glibc.malloc.hugetlb=1 in GLIBC_TUNABLES. Returns (and nothing changes) when
+// glibc.malloc.hugetlb=1 (and arena_max=1) in GLIBC_TUNABLES. Returns (and nothing changes) when
 // HugePageTunables says no, or when the program cannot be executed again.
 // Call it before any thread starts.
 void RerunWithHugePageMalloc(char** argv);

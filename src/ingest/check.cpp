@@ -1,8 +1,11 @@
 #include "ingest/check.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -34,9 +37,14 @@ Result<CheckReport> CheckRegister(store::Store& store) {
   std::unordered_set<std::string> replay;         // persons whose events arrived out of order
   std::unordered_set<std::string> replay_mothers;
   int64_t expected_seq = 1;
+  std::map<std::string_view, int64_t> by_type;  // what the store's summary must say
+  std::optional<Date> first_date, last_date;
   JH_RETURN_IF_ERROR(store.ForEachEvent([&](const store::StoredEvent& se) {
     ++report.events;
     const Event& e = se.event;
+    ++by_type[EventTypeName(e.type)];
+    if (!first_date || e.date < *first_date) first_date = e.date;
+    if (!last_date || *last_date < e.date) last_date = e.date;
     if (se.seq != expected_seq)
       problem(fmt::format("the event log jumps from #{} to #{}", expected_seq - 1, se.seq));
     expected_seq = se.seq + 1;
@@ -93,6 +101,23 @@ Result<CheckReport> CheckRegister(store::Store& store) {
     problem(fmt::format("the store counts {} persons but the scan saw {}", summary.persons, report.persons));
   if (summary.events != report.events)
     problem(fmt::format("the store counts {} events but the scan saw {}", summary.events, report.events));
+  const std::vector<std::pair<std::string, int64_t>> scanned(by_type.begin(), by_type.end());
+  if (summary.events_by_type != scanned) {
+    auto list = [](const std::vector<std::pair<std::string, int64_t>>& counts) {
+      std::vector<std::string> parts;
+      for (const auto& [type, n] : counts) parts.push_back(fmt::format("{} {}", type, n));
+      return parts.empty() ? std::string("none") : fmt::format("{}", fmt::join(parts, ", "));
+    };
+    problem(fmt::format("the store counts events by type as {} but the scan saw {}", list(summary.events_by_type),
+                        list(scanned)));
+  }
+  if (summary.first_event_date != first_date || summary.last_event_date != last_date) {
+    auto span = [](const std::optional<Date>& a, const std::optional<Date>& b) {
+      return a && b ? fmt::format("{} to {}", a->ToString(), b->ToString()) : std::string("no dates");
+    };
+    problem(fmt::format("the store gives the events' dates as {} but the scan saw {}",
+                        span(summary.first_event_date, summary.last_event_date), span(first_date, last_date)));
+  }
   if (summary.max_seq != report.events)
     problem(fmt::format("the last sequence number is {} but there are {} events", summary.max_seq, report.events));
   return report;

@@ -88,7 +88,7 @@ Status Importer::Begin(const std::vector<std::string>& files) {
     JH_ASSIGN_OR_RETURN(mark_, ReadMark());
     complete_ = mark_.persons == 0;
   }
-  JH_ASSIGN_OR_RETURN(batch_, store_.BeginBatch(store::BatchInfo{options_.source, files, options_.now}));
+  JH_ASSIGN_OR_RETURN(batch_, store_.BeginBatch(store::BatchInfo{options_.source, files, options_.now, /*stream_rows=*/true}));
   if (complete_) {
     // Now no one else writes until this batch ends: has anyone written since?
     auto now = ReadMark();

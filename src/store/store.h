@@ -109,6 +109,11 @@ struct BatchInfo {
   std::string source;              // may be empty (several sources in one file)
   std::vector<std::string> files;
   Timestamp started_at;
+  // The caller streams many rows and treats any failed write as the end of
+  // the batch: SQLite may then run InsertPerson and AppendEvent on a second
+  // thread (store/sqlite/insert_pipeline.h), and a refused row surfaces at a
+  // later write, the next read or Commit, as it always does on PostgreSQL.
+  bool stream_rows = false;
 };
 
 struct BatchCounts {
@@ -157,14 +162,17 @@ class Batch {
   virtual Status PutDivision(const Division& division) = 0;
   // Adds a person. `name_key` is the normalised name used by record linkage.
   // REQUIRES: no person with this person_id exists (the caller checks, with
-  // reads made inside this batch). SQLite refuses a repeat at once (kConflict);
-  // PostgreSQL sends rows in bulk and finds a repeat within one county at the
-  // next read or at Commit, which then fail with kConflict and end the batch.
+  // reads made inside this batch). SQLite refuses a repeat at once (kConflict),
+  // unless the batch streams its rows (BatchInfo::stream_rows): then, as always
+  // on PostgreSQL, which sends rows in bulk and finds a repeat within one
+  // county, the refusal comes at a later write, the next read or Commit,
+  // which fail with kConflict and end the batch.
   virtual Status InsertPerson(const Person& person, std::string_view name_key) = 0;
   // Appends to the log and returns the new sequence number (last + 1).
   // REQUIRES: the person exists; (source, event_id) is new (as for
   // InsertPerson: checked by the caller; the engines catch what pg_store.h says).
-  // An unknown division is kInvalidArgument at once on both engines.
+  // An unknown division is kInvalidArgument at once on both engines (in a
+  // streaming SQLite batch, as a repeat: later, and the batch ends).
   virtual Result<int64_t> AppendEvent(const Event& event, uint64_t content_hash) = 0;
   virtual Status AddQuarantine(const QuarantineRow& row) = 0;
   virtual Status AddConflict(const ConflictRow& row) = 0;

@@ -274,6 +274,39 @@ TEST_F(RegisterTest, EventsRoundTripWithEveryField) {
                 {"birth", 1}, {"death", 1}, {"enumerate", 3}, {"move_out", 1}}));
 }
 
+// The summary's counts by type and span of dates are kept as batches commit
+// (SQLite: event_tallies), not scanned: they must add up across batches, and a
+// commit that fails and is tried again must not count its events twice.
+TEST_F(SqliteRegisterTest, SummaryAddsUpBatchesAndACommitTriedAgainCountsOnce) {
+  testing::LoadSample(*store_, 3);  // three enumerations on 2020-11-01
+  auto batch = Begin();
+  Event death = SampleEnumerate(50, "P000000002");
+  death.type = EventType::kDeath;
+  death.date = Day(2023, 3, 4);
+  ASSERT_TRUE(batch->AppendEvent(death, 1));
+  Event early = SampleEnumerate(51, "P000000003");
+  early.date = Day(2015, 1, 1);
+  ASSERT_TRUE(batch->AppendEvent(early, 1));
+  // A village whose township is missing: the commit fails, the batch stays open.
+  ASSERT_TRUE(batch->PutDivision({Code(141002002001), "新村", DivisionLevel::kVillage, Code(141002002000), ""}));
+  ASSERT_FALSE(batch->Commit({}).has_value());
+  ASSERT_TRUE(batch->PutDivision({Code(141002002000), "新街道", DivisionLevel::kTownship, Code(141002000000), ""}));
+  ASSERT_TRUE(batch->Commit({}));
+  batch.reset();
+  const Summary summary = *store_->GetSummary();
+  EXPECT_EQ(summary.events, 5);
+  EXPECT_EQ(summary.events_by_type,
+            (std::vector<std::pair<std::string, int64_t>>{{"death", 1}, {"enumerate", 4}}));
+  EXPECT_EQ(summary.first_event_date, Day(2015, 1, 1));
+  EXPECT_EQ(summary.last_event_date, Day(2023, 3, 4));
+  // A batch rolled back adds nothing.
+  {
+    auto dropped = Begin();
+    ASSERT_TRUE(dropped->AppendEvent(SampleEnumerate(60, "P000000001"), 1));
+  }
+  EXPECT_EQ(store_->GetSummary()->events_by_type, summary.events_by_type);
+}
+
 // A broken REQUIRES of Batch (a person or an event key that is not new) never
 // reaches the register. SQLite refuses the call itself (SqliteRegisterTest
 // below); PostgreSQL sends rows in bulk, so the refusal may come with the next

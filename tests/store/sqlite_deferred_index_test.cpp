@@ -104,20 +104,21 @@ TEST_F(SqliteDeferredIndexTest, AnIndexOfManySortRunsIsWhole) {
   EXPECT_EQ(store_->EventsOfPerson("P000000001")->size(), 1u);
 }
 
-// The build borrows the connection's cache size and temporary storage, and
-// gives them back.
+// The build borrows the connection's cache size, temporary storage and sorter
+// threads, and gives them back.
 TEST(SqliteDeferredIndexBuildTest, LeavesTheConnectionAsItFoundIt) {
   TempDir dir;
   const std::string path = dir.File("r.db");
   ASSERT_TRUE(OpenSqliteStore(path).has_value());  // the schema
   auto db = std::move(*sqlite::Db::Open(path, SQLITE_OPEN_READWRITE));
-  ASSERT_TRUE(db->Exec("PRAGMA cache_size = -12345; PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE", "setting up"));
+  ASSERT_TRUE(db->Exec("PRAGMA cache_size = -12345; PRAGMA temp_store = MEMORY; PRAGMA threads = 3; BEGIN IMMEDIATE", "setting up"));
   sqlite::DeferredIndexes deferred;
   ASSERT_TRUE(deferred.DeferIfEmpty(*db));
   EXPECT_TRUE(LookupIndexes(path).size() == 4u) << "a second connection still sees the committed schema";
   ASSERT_TRUE(deferred.EnsureAll(*db));
   EXPECT_EQ(*db->QueryInt("PRAGMA cache_size", "cache"), -12345);
   EXPECT_EQ(*db->QueryInt("PRAGMA temp_store", "temp"), 2);  // MEMORY
+  EXPECT_EQ(*db->QueryInt("PRAGMA threads", "threads"), 3);
   ASSERT_TRUE(db->Exec("COMMIT", "committing"));
   EXPECT_EQ(LookupIndexes(path), kAll);
 }

@@ -122,3 +122,35 @@ TEST(SqliteOpenTest, InMemoryStoreWorks) {
 
 }  // namespace
 }  // namespace junheng::store
+
+namespace junheng::store {
+namespace {
+
+// A register of schema version 2 has events but no event_tallies: the
+// migration counts its log once, and the summary then reads the counts.
+TEST(SqliteOpenTest, Version2RegisterGetsTalliesOfItsLog) {
+  TempDir dir;
+  const std::string path = dir.File("v2.db");
+  const std::string events =
+      "INSERT INTO events(seq, batch_id, source, event_id, type, date, recorded_at, person_id, content_hash) VALUES"
+      "(1, 1, 'census', 'E1', 'enumerate', '2020-11-01', '2020-11-02T00:00:00Z', 'P1', 1),"
+      "(2, 1, 'census', 'E2', 'enumerate', '2020-11-01', '2020-11-02T00:00:00Z', 'P2', 1),"
+      "(3, 2, 'health', 'B1', 'birth', '2016-05-09', '2016-05-10T00:00:00Z', 'P3', 1),"
+      "(4, 2, 'health', 'D1', 'death', '2024-02-29', '2024-03-01T00:00:00Z', 'P2', 1);";
+  ASSERT_EQ(testing::RawExec(path, std::string(sqlite::Migrations()[0].sql) + sqlite::Migrations()[1].sql + events +
+                                       fmt::format("PRAGMA user_version = 2; PRAGMA application_id = {};",
+                                                   sqlite::kApplicationId)),
+            "");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  auto summary = store->GetSummary();
+  ASSERT_TRUE(summary.has_value()) << summary.error().message;
+  EXPECT_EQ(summary->events, 4);
+  EXPECT_EQ(summary->events_by_type, (std::vector<std::pair<std::string, int64_t>>{
+                                         {"birth", 1}, {"death", 1}, {"enumerate", 2}}));
+  EXPECT_EQ(summary->first_event_date, testing::Day(2016, 5, 9));
+  EXPECT_EQ(summary->last_event_date, testing::Day(2024, 2, 29));
+}
+
+}  // namespace
+}  // namespace junheng::store

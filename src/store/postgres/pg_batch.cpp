@@ -169,6 +169,7 @@ Result<int64_t> PgBatch::AppendEvent(const Event& e, uint64_t content_hash) {
   }
   const int64_t seq = next_seq_++;
   events_.push_back(PendingEvent{e, seq, content_hash});
+  tallies_.Add(e.type, e.date);
   NoteKey(kEventPersonKey, e.person_id);
   if (e.type == EventType::kBirth && !e.mother_id.empty()) NoteKey(kMotherKey, e.mother_id);
   NoteKey(kEventKey, EventKeyText(e.source, e.event_id));
@@ -356,6 +357,15 @@ Status PgBatch::Commit(const BatchCounts& counts) {
     if (persons_inserted_ > 0) {
       tx_->exec_params("UPDATE register_counts SET persons = persons + $1", persons_inserted_);
     }
+    tallies_.ForEach([&](std::string_view type, int64_t events, Date first, Date last) {
+      tx_->exec_params(
+          "INSERT INTO event_tallies(type, events, first_date, last_date) "
+          "VALUES($1, $2, DATE '1970-01-01' + $3::integer, DATE '1970-01-01' + $4::integer) "
+          "ON CONFLICT(type) DO UPDATE SET events = event_tallies.events + excluded.events, "
+          "first_date = least(event_tallies.first_date, excluded.first_date), "
+          "last_date = greatest(event_tallies.last_date, excluded.last_date)",
+          Text(type), events, first.days(), last.days());
+    });
     // Deferred checks (a division's parent) run here; a failure rolls the batch back.
     tx_->commit();
   } catch (const std::exception& e) {

@@ -70,8 +70,7 @@ Result<Summary> PgStore::GetSummary() {
         "(SELECT coalesce(max(seq), 0) FROM events), "
         "(SELECT count(*) FROM import_batches WHERE finished_at IS NOT NULL), "
         "(SELECT count(*) FROM quarantine), (SELECT count(*) FROM conflicts WHERE status = 'open'), "
-        "(SELECT count(*) FROM linkage_review WHERE status = 'open'), "
-        "(SELECT " JH_PG_DAYS("min(date)") " FROM events), (SELECT " JH_PG_DAYS("max(date)") " FROM events)");
+        "(SELECT count(*) FROM linkage_review WHERE status = 'open')");
     out.divisions = IntOf(counts[0]);
     out.persons = IntOf(counts[1]);
     out.max_seq = IntOf(counts[2]);
@@ -79,12 +78,14 @@ Result<Summary> PgStore::GetSummary() {
     out.quarantined = IntOf(counts[4]);
     out.open_conflicts = IntOf(counts[5]);
     out.open_reviews = IntOf(counts[6]);
-    if (!counts[7].is_null()) out.first_event_date = Date::FromDays(static_cast<int32_t>(IntOf(counts[7])));
-    if (!counts[8].is_null()) out.last_event_date = Date::FromDays(static_cast<int32_t>(IntOf(counts[8])));
-    for (const pqxx::row& r : tx.exec("SELECT type, count(*) FROM events GROUP BY type ORDER BY type")) {
-      out.events_by_type.emplace_back(std::string(TextOf(r[0])), IntOf(r[1]));
-      out.events += IntOf(r[1]);
+    // The counts by type and the span of dates as the batches left them
+    // (store/event_tallies.h), with what the open batch has appended so far.
+    for (const pqxx::row& r : tx.exec("SELECT type, events, " JH_PG_DAYS("first_date") ", " JH_PG_DAYS("last_date")
+                                      " FROM event_tallies")) {
+      AddTally(out, TextOf(r[0]), IntOf(r[1]), Date::FromDays(static_cast<int32_t>(IntOf(r[2]))),
+               Date::FromDays(static_cast<int32_t>(IntOf(r[3]))));
     }
+    if (batch_ != nullptr && batch_->active()) batch_->tallies().AddTo(out);
     return out;
   });
 }

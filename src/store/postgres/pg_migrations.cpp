@@ -239,6 +239,20 @@ ALTER TABLE linkage_review ADD COLUMN resolved_by text, ADD COLUMN resolved_at t
   ADD COLUMN resolution_note text;
 )sql";
 
+// The log's counts by type and span of dates, added to by each batch as it
+// commits (store/event_tallies.h): the summary reads these rows instead of
+// counting the partitioned log.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE event_tallies(
+  type       text COLLATE "C" PRIMARY KEY,
+  events     bigint NOT NULL,
+  first_date date NOT NULL,
+  last_date  date NOT NULL
+);
+INSERT INTO event_tallies(type, events, first_date, last_date)
+  SELECT type, count(*), min(date), max(date) FROM events GROUP BY type;
+)sql";
+
 // Reads what the database holds, through `tx`.
 Result<DatabaseState> Inspect(pqxx::transaction_base& tx, const std::string& target) {
   const pqxx::row info = tx.exec1(
@@ -280,6 +294,7 @@ const std::vector<PgMigration>& PgMigrations() {
   static const std::vector<PgMigration> kMigrations = {
       {1, "register, event log and import bookkeeping", kSchemaV1},
       {2, "users, sessions, audit log; resolutions; quarantine divisions", kSchemaV2},
+      {3, "event tallies by type", kSchemaV3},
   };
   return kMigrations;
 }

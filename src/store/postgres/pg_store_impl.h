@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "store/event_tallies.h"
 #include "store/postgres/pg_codec.h"
 #include "store/postgres/pg_error.h"
 #include "store/postgres/pg_store.h"
@@ -206,6 +207,8 @@ class PgBatch final : public Batch {
                         kMotherKey = 'm', kEventKey = 'e';
   bool Buffers(char kind, std::string_view key) const;
   int64_t persons_inserted() const { return persons_inserted_; }
+  // The events this batch has appended, until Commit adds them to event_tallies.
+  const EventTallies& tallies() const { return tallies_; }
 
  private:
   struct PendingPerson {
@@ -234,6 +237,7 @@ class PgBatch final : public Batch {
   std::optional<Error> failed_;
   bool added_divisions_ = false;  // the store's division cache holds this batch's
   int64_t persons_inserted_ = 0;
+  EventTallies tallies_;
   std::vector<PendingPerson> persons_;
   std::vector<PendingEvent> events_;
   std::vector<QuarantineRow> quarantine_;

@@ -49,15 +49,21 @@ Status DeferredIndexes::DeferIfEmpty(Db& db) {
 // files (which the page cache of the OS holds). So the cache is made small and
 // the temporary files real while the indexes are built; the batch's dirty
 // pages that no longer fit are written out early, as they would be at commit.
+// Helper threads sort the runs while the connection's thread merges them
+// (PRAGMA threads; the second core is idle by then). On the demo city's file
+// with sqlite3 on this 2-core machine, side by side: persons_citizen 2.6-3.7 s
+// with none, 2.2 s with one, 2.05 s with two; events_person 2.7-4.3, 2.4-2.7, 2.1-2.2 s.
 Status DeferredIndexes::BuildSorted(Db& db, const Index& index) {
   JH_ASSIGN_OR_RETURN(const int64_t cache, db.QueryInt("PRAGMA cache_size", "reading the cache size"));
   JH_ASSIGN_OR_RETURN(const int64_t temp, db.QueryInt("PRAGMA temp_store", "reading where temporary files go"));
+  JH_ASSIGN_OR_RETURN(const int64_t threads, db.QueryInt("PRAGMA threads", "reading the sorter's threads"));
   // temp_store cannot change while a temporary table is open; the build then
   // simply runs as it is configured.
-  (void)db.Exec("PRAGMA cache_size = -2048; PRAGMA temp_store = FILE", "sorting in small runs");
+  (void)db.Exec("PRAGMA cache_size = -2048; PRAGMA temp_store = FILE; PRAGMA threads = 2", "sorting in small runs");
   Status built = db.Exec(index.create_sql, fmt::format("building index {}", index.name));
-  Status restored = db.Exec(fmt::format("PRAGMA cache_size = {}; PRAGMA temp_store = {}", cache, temp),
-                            "restoring the cache size");
+  Status restored = db.Exec(
+      fmt::format("PRAGMA cache_size = {}; PRAGMA temp_store = {}; PRAGMA threads = {}", cache, temp, threads),
+      "restoring the cache size");
   return built ? restored : built;
 }
 

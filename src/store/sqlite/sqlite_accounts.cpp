@@ -91,6 +91,7 @@ Result<std::optional<Row>> QueryOne(Statement& s, std::string_view what, Read re
 }  // namespace
 
 Result<int64_t> SqliteStore::AddUser(const UserRow& u) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kInsertUser));
   char division_buf[12], created_buf[20], locked_buf[20];
   s->BindText(1, u.username);
@@ -124,18 +125,21 @@ Result<int64_t> SqliteStore::AddUser(const UserRow& u) {
 }
 
 Result<std::optional<UserRow>> SqliteStore::FindUserByName(std::string_view username) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kUserByName));
   s->BindText(1, username);
   return QueryOne<UserRow>(*s, "finding a user", ReadUser);
 }
 
 Result<std::optional<UserRow>> SqliteStore::FindUserById(int64_t id) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kUserById));
   s->BindInt64(1, id);
   return QueryOne<UserRow>(*s, "finding a user", ReadUser);
 }
 
 Result<std::vector<UserRow>> SqliteStore::ListUsers() {
+  JH_RETURN_IF_ERROR(Settle());
   Statement s(db_->handle(), "SELECT " JH_USER_COLUMNS " FROM users ORDER BY username");
   if (!s.ok()) return std::unexpected(s.error());
   std::vector<UserRow> out;
@@ -144,6 +148,7 @@ Result<std::vector<UserRow>> SqliteStore::ListUsers() {
 }
 
 Status SqliteStore::UpdateLoginState(int64_t user_id, int failed_logins, std::optional<Timestamp> locked_until) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kUpdateLoginState));
   char locked_buf[20];
   s->BindInt64(1, user_id);
@@ -161,6 +166,7 @@ Status SqliteStore::UpdateLoginState(int64_t user_id, int failed_logins, std::op
 }
 
 Status SqliteStore::PutSession(const SessionRow& r) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kInsertSession));
   char created_buf[20], seen_buf[20], expires_buf[20];
   s->BindText(1, r.token_hash);
@@ -172,12 +178,14 @@ Status SqliteStore::PutSession(const SessionRow& r) {
 }
 
 Result<std::optional<SessionRow>> SqliteStore::FindSession(std::string_view token_hash) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kFindSession));
   s->BindText(1, token_hash);
   return QueryOne<SessionRow>(*s, "finding a session", ReadSession);
 }
 
 Status SqliteStore::TouchSession(std::string_view token_hash, Timestamp last_seen) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kTouchSession));
   char seen_buf[20];
   s->BindText(1, token_hash);
@@ -186,12 +194,14 @@ Status SqliteStore::TouchSession(std::string_view token_hash, Timestamp last_see
 }
 
 Status SqliteStore::DeleteSession(std::string_view token_hash) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kDeleteSession));
   s->BindText(1, token_hash);
   return s->Run("ending a session");
 }
 
 Result<int64_t> SqliteStore::DeleteExpiredSessions(Timestamp now, Timestamp idle_before) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kDeleteExpired));
   char now_buf[20], idle_buf[20];
   // The text form orders as time does, so the comparison is on the strings.
@@ -202,6 +212,7 @@ Result<int64_t> SqliteStore::DeleteExpiredSessions(Timestamp now, Timestamp idle
 }
 
 Status SqliteStore::AppendAudit(const AuditRow& a) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kAppendAudit));
   char at_buf[20];
   s->BindInt64(1, a.id);
@@ -228,11 +239,13 @@ Status SqliteStore::AppendAudit(const AuditRow& a) {
 }
 
 Result<std::optional<AuditRow>> SqliteStore::LastAudit() {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kLastAudit));
   return QueryOne<AuditRow>(*s, "reading the last audit entry", ReadAudit);
 }
 
 Status SqliteStore::ForEachAudit(int64_t after_id, const std::function<void(const AuditRow&)>& fn) {
+  JH_RETURN_IF_ERROR(Settle());
   Statement s(db_->handle(), "SELECT " JH_AUDIT_COLUMNS " FROM audit WHERE id > ?1 ORDER BY id");
   if (!s.ok()) return std::unexpected(s.error());
   s.BindInt64(1, after_id);
@@ -244,6 +257,7 @@ Status SqliteStore::ForEachAudit(int64_t after_id, const std::function<void(cons
 }
 
 Result<std::vector<AuditRow>> SqliteStore::ListAudit(int64_t after_id, int64_t limit, const AuditFilter& f) {
+  JH_RETURN_IF_ERROR(Settle());
   // Every condition is always present; an empty filter value switches it off.
   Statement s(db_->handle(),
               fmt::format("SELECT " JH_AUDIT_COLUMNS " FROM audit WHERE id > ?1 AND (?2 = 0 OR id < ?2) "

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "store/sqlite/codec.h"
+#include "store/sqlite/insert_pipeline.h"
 #include "store/sqlite/sqlite_store_impl.h"
 
 namespace junheng::store::sqlite {
@@ -35,6 +36,10 @@ constexpr const char* kInsertConflict =
 constexpr const char* kInsertReview =
     "INSERT INTO linkage_review(batch_id, kind, source, file, line, raw, candidates, message, "
     "status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr const char* kAddTally =
+    "INSERT INTO event_tallies(type, events, first_date, last_date) VALUES(?1, ?2, ?3, ?4) "
+    "ON CONFLICT(type) DO UPDATE SET events = events + excluded.events, "
+    "first_date = min(first_date, excluded.first_date), last_date = max(last_date, excluded.last_date)";
 constexpr const char* kFinishBatch =
     "UPDATE import_batches SET finished_at = ?2, divisions_loaded = ?3, persons_loaded = ?4, "
     "events_loaded = ?5, duplicates = ?6, conflicts = ?7, rejected = ?8, review = ?9 "
@@ -48,11 +53,13 @@ Timestamp Now() {
 }  // namespace
 
 SqliteBatch::~SqliteBatch() {
+  pipeline_.reset();  // stops the writer thread; rows it had not run are dropped
   if (!committed_) {
     (void)db_.Exec("ROLLBACK", "rolling back the batch");
     store_.deferred_.Forget();  // the rollback brought the dropped indexes back
   }
   store_.batch_open_ = false;
+  store_.open_batch_ = nullptr;
   store_.BackToWal();
 }
 
@@ -70,8 +77,13 @@ Status SqliteBatch::CheckOpen() const {
   return {};
 }
 
-Status SqliteBatch::PutDivision(const Division& division) {
+Status SqliteBatch::CheckOpenAndSettle() {
   JH_RETURN_IF_ERROR(CheckOpen());
+  return Settle();
+}
+
+Status SqliteBatch::PutDivision(const Division& division) {
+  JH_RETURN_IF_ERROR(CheckOpenAndSettle());
   char code_buf[12], parent_buf[12];
   std::string_view code = FormatDivision(division.code, code_buf);
   std::string_view parent = FormatDivision(division.parent, parent_buf);
@@ -114,91 +126,55 @@ Status SqliteBatch::PutDivision(const Division& division) {
   return insert->Run(fmt::format("adding division {}", code));
 }
 
+// Streaming starts only after this many rows: a small batch (one registration)
+// never allocates the pipeline's blocks or starts its thread.
+constexpr int64_t kRowsBeforeStreaming = 4096;
+
+InsertPipeline* SqliteBatch::Pipeline() {
+  if (pipeline_ == nullptr && stream_rows_ && ++direct_rows_ > kRowsBeforeStreaming)
+    pipeline_ = std::make_unique<InsertPipeline>(*insert_person_, *insert_event_, id_);
+  return pipeline_.get();
+}
+
+Status SqliteBatch::Settle() { return pipeline_ != nullptr ? pipeline_->Settle() : Status{}; }
+
 Status SqliteBatch::InsertPerson(const Person& p, std::string_view name_key) {
   JH_RETURN_IF_ERROR(CheckOpen());
-  char birth_buf[10], hukou_buf[12];
-  Statement& s = *insert_person_;
-  s.BindText(1, p.person_id);
-  s.BindTextOrNull(2, p.citizen_id);
-  s.BindText(3, p.name);
-  s.BindText(4, name_key);
-  s.BindInt64(5, static_cast<int>(p.sex));
-  const std::string_view birth = FormatDate(p.birth_date, birth_buf);
-  s.BindText(6, birth);
-  s.BindTextOrNull(7, p.ethnicity);
-  s.BindTextOrNull(8, FormatDivision(p.hukou_division, hukou_buf));
-  s.BindTextOrNull(9, p.mother_id);
-  s.BindTextOrNull(10, p.father_id);
-  s.BindTextOrNull(11, p.household_id);
-  s.BindTextOrNull(12, p.phone);
-  s.BindInt64(13, id_);
-  if (p.citizen_id.empty()) {
-    s.BindNull(14);
-  } else {
-    s.BindInt64(14, Digest(p.citizen_id));
-  }
-  s.BindInt64(15, LinkDigest(name_key, birth, p.sex));
-  int rc = s.Step();
-  if (rc == SQLITE_DONE) {
-    s.Reset();
-    return {};
-  }
-  Error error = SqliteError(db_.handle(), rc, fmt::format("adding person {}", p.person_id));
-  s.Reset();
-  return std::unexpected(std::move(error));
+  if (InsertPipeline* pipeline = Pipeline()) return pipeline->AddPerson(p, name_key);
+  return RunInsertPerson(*insert_person_, id_, p, name_key);
 }
 
 Result<int64_t> SqliteBatch::AppendEvent(const Event& e, uint64_t content_hash) {
   JH_RETURN_IF_ERROR(CheckOpen());
-  char date_buf[10], recorded_buf[20], division_buf[12];
-  Statement& s = *insert_event_;
-  s.BindInt64(2, id_);
-  s.BindText(3, e.source);
-  s.BindText(4, e.event_id);
-  s.BindText(5, EventTypeName(e.type));
-  s.BindText(6, FormatDate(e.date, date_buf));
-  s.BindText(7, FormatTimestamp(e.recorded_at, recorded_buf));
-  s.BindText(8, e.person_id);
-  s.BindTextOrNull(9, FormatDivision(e.division, division_buf));
-  s.BindTextOrNull(10, e.other_place);
-  s.BindTextOrNull(11, e.mother_id);
-  s.BindTextOrNull(12, e.father_id);
-  s.BindIntOrNull(13, e.birth_order);
-  s.BindIntOrNull(14, e.plurality);
-  s.BindIntOrNull(15, e.weight_g);
-  s.BindIntOrNull(16, e.gestation_weeks);
-  s.BindTextOrNull(17, e.spouse_id);
-  s.BindTextOrNull(18, e.cause);
-  if (e.maternal < 0) {
-    s.BindNull(19);
+  if (InsertPipeline* pipeline = Pipeline()) {
+    JH_RETURN_IF_ERROR(pipeline->AddEvent(e, content_hash, next_seq_));
   } else {
-    s.BindInt64(19, e.maternal);
+    JH_RETURN_IF_ERROR(RunAppendEvent(*insert_event_, id_, e, content_hash, next_seq_));
   }
-  s.BindInt64(20, static_cast<int64_t>(content_hash));  // the same 64 bits, signed
-  int rc = s.Step();
-  if (rc == SQLITE_DONE) {
-    s.Reset();
-    // seq is bound NULL, so SQLite appends at max(seq) + 1 without first seeking
-    // the number we would give it (saves ~700 instructions a row); under the
-    // write lock and with the log append-only that is next_seq_.
-    const int64_t seq = sqlite3_last_insert_rowid(db_.handle());
-    if (seq != next_seq_) {
-      return Fail(ErrorCode::kInternal,
-                  fmt::format("event {}/{} got sequence number {}, expected {}; the log has a gap "
-                              "or was written by someone else during the batch.",
-                              e.source, e.event_id, seq, next_seq_));
-    }
-    return next_seq_++;
-  }
-  Error error = SqliteError(db_.handle(), rc,
-                            fmt::format("appending event {}/{} of person {}", e.source,
-                                        e.event_id, e.person_id));
-  s.Reset();
-  return std::unexpected(std::move(error));
+  tallies_.Add(e.type, e.date);
+  return next_seq_++;
+}
+
+Status SqliteBatch::AddTallies() {
+  JH_ASSIGN_OR_RETURN(Statement * s, db_.Cached(kAddTally));
+  Status status;
+  tallies_.ForEach([&](std::string_view type, int64_t events, Date first, Date last) {
+    if (!status) return;
+    char first_buf[10], last_buf[10];
+    s->BindText(1, type);
+    s->BindInt64(2, events);
+    s->BindText(3, FormatDate(first, first_buf));
+    s->BindText(4, FormatDate(last, last_buf));
+    status = s->Run("counting the batch's events by type");
+  });
+  // In the transaction now: a Commit tried again must not add them twice (and
+  // after a failure here the batch cannot commit).
+  if (status) tallies_.Clear();
+  return status;
 }
 
 Status SqliteBatch::AddQuarantine(const QuarantineRow& row) {
-  JH_RETURN_IF_ERROR(CheckOpen());
+  JH_RETURN_IF_ERROR(CheckOpenAndSettle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_.Cached(kInsertQuarantine));
   std::string reasons = ReasonsToJson(row.reasons);
   s->BindInt64(1, id_);
@@ -214,7 +190,7 @@ Status SqliteBatch::AddQuarantine(const QuarantineRow& row) {
 }
 
 Status SqliteBatch::AddConflict(const ConflictRow& row) {
-  JH_RETURN_IF_ERROR(CheckOpen());
+  JH_RETURN_IF_ERROR(CheckOpenAndSettle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_.Cached(kInsertConflict));
   s->BindInt64(1, id_);
   s->BindText(2, RecordKindName(row.kind));
@@ -230,7 +206,7 @@ Status SqliteBatch::AddConflict(const ConflictRow& row) {
 }
 
 Status SqliteBatch::AddReview(const ReviewRow& row) {
-  JH_RETURN_IF_ERROR(CheckOpen());
+  JH_RETURN_IF_ERROR(CheckOpenAndSettle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_.Cached(kInsertReview));
   std::string candidates = StringsToJson(row.candidates);
   s->BindInt64(1, id_);
@@ -246,7 +222,7 @@ Status SqliteBatch::AddReview(const ReviewRow& row) {
 }
 
 Status SqliteBatch::Commit(const BatchCounts& counts) {
-  JH_RETURN_IF_ERROR(CheckOpen());
+  JH_RETURN_IF_ERROR(CheckOpenAndSettle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_.Cached(kFinishBatch));
   char finished_buf[20];
   s->BindInt64(1, id_);
@@ -259,11 +235,13 @@ Status SqliteBatch::Commit(const BatchCounts& counts) {
   s->BindInt64(8, counts.rejected);
   s->BindInt64(9, counts.review);
   JH_RETURN_IF_ERROR(s->Run("recording the batch"));
+  JH_RETURN_IF_ERROR(AddTallies());
   JH_RETURN_IF_ERROR(store_.deferred_.EnsureAll(db_));
   // Deferred checks (a division's parent) run here; on failure the batch stays
   // open and the caller may fix it or drop it.
   JH_RETURN_IF_ERROR(db_.Exec("COMMIT", fmt::format("committing batch {}", id_)));
   committed_ = true;
+  pipeline_.reset();
   return {};
 }
 

@@ -43,23 +43,28 @@ Status Resolve(Db& db, std::string_view table, std::string_view what, int64_t id
 }  // namespace
 
 Status SqliteStore::ResolveConflict(int64_t id, std::string_view note, std::string_view by) {
+  JH_RETURN_IF_ERROR(Settle());
   return Resolve(*db_, "conflicts", "conflict", id, note, by);
 }
 
 Status SqliteStore::ResolveReview(int64_t id, std::string_view note, std::string_view by) {
+  JH_RETURN_IF_ERROR(Settle());
   return Resolve(*db_, "linkage_review", "linkage review row", id, note, by);
 }
 
 Result<int64_t> SqliteStore::PersonsUpperBound() {
+  JH_RETURN_IF_ERROR(Settle());
   // Persons are never deleted, so the largest rowid bounds their number.
   return db_->QueryInt("SELECT coalesce(max(rowid), 0) FROM persons", "counting persons");
 }
 
 Result<int64_t> SqliteStore::LastSeq() {
+  JH_RETURN_IF_ERROR(Settle());
   return db_->QueryInt("SELECT coalesce(max(seq), 0) FROM events", "reading the end of the log");
 }
 
 Result<Summary> SqliteStore::GetSummary() {
+  JH_RETURN_IF_ERROR(Settle());
   Summary out;
   JH_ASSIGN_OR_RETURN(out.divisions, db_->QueryInt("SELECT count(*) FROM divisions", "counting divisions"));
   JH_ASSIGN_OR_RETURN(out.persons, db_->QueryInt("SELECT count(*) FROM persons", "counting persons"));
@@ -76,25 +81,20 @@ Result<Summary> SqliteStore::GetSummary() {
   JH_ASSIGN_OR_RETURN(out.open_reviews, db_->QueryInt("SELECT count(*) FROM linkage_review "
                                                       "WHERE status = 'open'",
                                                       "counting reviews"));
-  // One scan of the log for the counts and the span of dates (dates are
-  // YYYY-MM-DD text, so the least string is the earliest day).
-  Statement by_type(db_->handle(),
-                    "SELECT type, count(*), min(date), max(date) FROM events GROUP BY type ORDER BY type");
+  // The counts and the span of dates as the batches left them (event_tallies,
+  // store/event_tallies.h), with what an open batch has appended so far.
+  Statement by_type(db_->handle(), "SELECT type, events, first_date, last_date FROM event_tallies");
   if (!by_type.ok()) return std::unexpected(by_type.error());
-  std::string first, last;
   JH_RETURN_IF_ERROR(ForEachRow(by_type, "counting events by type", [&] {
-    out.events_by_type.emplace_back(by_type.ColumnString(0), by_type.ColumnInt64(1));
-    out.events += by_type.ColumnInt64(1);
-    const std::string_view lo = by_type.ColumnText(2), hi = by_type.ColumnText(3);
-    if (first.empty() || lo < first) first = lo;
-    if (hi > last) last = hi;
+    AddTally(out, by_type.ColumnText(0), by_type.ColumnInt64(1), ParseStoredDate(by_type.ColumnText(2)),
+             ParseStoredDate(by_type.ColumnText(3)));
   }));
-  if (!first.empty()) out.first_event_date = ParseStoredDate(first);
-  if (!last.empty()) out.last_event_date = ParseStoredDate(last);
+  if (open_batch_ != nullptr) open_batch_->tallies().AddTo(out);
   return out;
 }
 
 Result<std::vector<BatchRecord>> SqliteStore::ListBatches() {
+  JH_RETURN_IF_ERROR(Settle());
   Statement s(db_->handle(),
               "SELECT id, source, files, started_at, finished_at, divisions_loaded, persons_loaded, "
               "events_loaded, duplicates, conflicts, rejected, review FROM import_batches "
@@ -115,6 +115,7 @@ Result<std::vector<BatchRecord>> SqliteStore::ListBatches() {
 }
 
 Result<std::vector<QuarantineRow>> SqliteStore::ListQuarantine(const QuarantineQuery& query) {
+  JH_RETURN_IF_ERROR(Settle());
   Statement s(db_->handle(),
               "SELECT id, batch_id, kind, source, file, line, record_key, raw, reasons, division "
               "FROM quarantine WHERE (?1 = 0 OR batch_id = ?1) AND (?2 = '' OR "
@@ -142,6 +143,7 @@ Result<std::vector<QuarantineRow>> SqliteStore::ListQuarantine(const QuarantineQ
 }
 
 Result<std::vector<ReasonCount>> SqliteStore::CountQuarantineByReason(std::string_view division_prefix) {
+  JH_RETURN_IF_ERROR(Settle());
   Statement s(db_->handle(),
               "SELECT json_extract(r.value, '$.code') AS code, coalesce(q.source, '') AS source, "
               "count(DISTINCT q.id) AS n FROM quarantine q, json_each(q.reasons) r "
@@ -157,6 +159,7 @@ Result<std::vector<ReasonCount>> SqliteStore::CountQuarantineByReason(std::strin
 }
 
 Result<std::vector<ConflictRow>> SqliteStore::ListConflicts(int64_t batch_id) {
+  JH_RETURN_IF_ERROR(Settle());
   Statement s(db_->handle(),
               "SELECT id, batch_id, kind, source, file, line, record_key, existing_seq, raw, message, "
               "status, resolved_by, resolved_at, resolution_note FROM conflicts WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");
@@ -182,6 +185,7 @@ Result<std::vector<ConflictRow>> SqliteStore::ListConflicts(int64_t batch_id) {
 }
 
 Result<std::vector<ReviewRow>> SqliteStore::ListReviews(int64_t batch_id) {
+  JH_RETURN_IF_ERROR(Settle());
   Statement s(db_->handle(),
               "SELECT id, batch_id, kind, source, file, line, raw, candidates, message, status, "
               "resolved_by, resolved_at, resolution_note FROM linkage_review WHERE ?1 = 0 OR batch_id = ?1 ORDER BY id");

@@ -78,7 +78,7 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
   auto start = [&]() -> Result<std::unique_ptr<SqliteBatch>> {
     JH_ASSIGN_OR_RETURN(int64_t max_seq, CachedInt(*db_, kMaxSeq, "reading the last sequence number"));
     JH_ASSIGN_OR_RETURN(int64_t max_id, CachedInt(*db_, kMaxBatch, "reading the last batch id"));
-    return std::make_unique<SqliteBatch>(*this, max_id + 1, max_seq + 1);
+    return std::make_unique<SqliteBatch>(*this, max_id + 1, max_seq + 1, info.stream_rows);
   }();
   if (!start) {
     (void)db_->Exec("ROLLBACK", "rolling back");
@@ -87,6 +87,7 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
     return std::unexpected(start.error());
   }
   std::unique_ptr<SqliteBatch> batch = std::move(*start);
+  open_batch_ = batch.get();
   JH_RETURN_IF_ERROR(deferred_.DeferIfEmpty(*db_));
   JH_RETURN_IF_ERROR(batch->Prepare());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kInsertBatch));
@@ -99,6 +100,8 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
   JH_RETURN_IF_ERROR(s->Run("recording the start of a batch"));
   return std::unique_ptr<Batch>(std::move(batch));
 }
+
+Status SqliteStore::Settle() { return open_batch_ != nullptr ? open_batch_->Settle() : Status{}; }
 
 void SqliteStore::UseJournalIfFirstLoad() {
   journal_batch_ = false;
@@ -124,6 +127,7 @@ void SqliteStore::BackToWal() {
 }
 
 Result<std::vector<Division>> SqliteStore::LoadDivisions() {
+  JH_RETURN_IF_ERROR(Settle());
   Statement s(db_->handle(),
               "SELECT code, name, level, parent_code, urban_rural FROM divisions ORDER BY code");
   if (!s.ok()) return std::unexpected(s.error());
@@ -137,6 +141,7 @@ Result<std::vector<Division>> SqliteStore::LoadDivisions() {
 }
 
 Result<std::optional<Person>> SqliteStore::FindPerson(std::string_view person_id) {
+  JH_RETURN_IF_ERROR(Settle());
   static const std::string kSql =
       fmt::format("SELECT {} FROM persons WHERE person_id = ?1", kPersonColumns);
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached(kSql.c_str()));
@@ -147,6 +152,7 @@ Result<std::optional<Person>> SqliteStore::FindPerson(std::string_view person_id
 }
 
 Result<std::vector<std::string>> SqliteStore::FindByCitizenId(std::string_view citizen_id) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_RETURN_IF_ERROR(deferred_.Ensure(*db_, DeferredIndexes::Table::kPersons));
   JH_ASSIGN_OR_RETURN(Statement * s,
                       db_->Cached("SELECT person_id FROM persons WHERE citizen_digest = ?1 "
@@ -158,6 +164,7 @@ Result<std::vector<std::string>> SqliteStore::FindByCitizenId(std::string_view c
 
 Result<std::vector<std::string>> SqliteStore::FindByNameKey(std::string_view name_key,
                                                             Date birth_date, Sex sex) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_RETURN_IF_ERROR(deferred_.Ensure(*db_, DeferredIndexes::Table::kPersons));
   JH_ASSIGN_OR_RETURN(Statement * s,
                       db_->Cached("SELECT person_id FROM persons WHERE link_digest = ?1 AND "
@@ -181,6 +188,7 @@ Result<std::vector<StoredEvent>> SqliteStore::QueryEvents(const char* sql, std::
 }
 
 Result<std::vector<StoredEvent>> SqliteStore::EventsOfPerson(std::string_view person_id) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_RETURN_IF_ERROR(deferred_.Ensure(*db_, DeferredIndexes::Table::kEvents));
   static const std::string kSql =
       fmt::format("SELECT {} FROM events WHERE person_id = ?1 ORDER BY seq", kEventColumns);
@@ -188,6 +196,7 @@ Result<std::vector<StoredEvent>> SqliteStore::EventsOfPerson(std::string_view pe
 }
 
 Result<std::vector<StoredEvent>> SqliteStore::BirthsOfMother(std::string_view mother_id) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_RETURN_IF_ERROR(deferred_.Ensure(*db_, DeferredIndexes::Table::kEvents));
   static const std::string kSql = fmt::format(
       "SELECT {} FROM events WHERE mother_id = ?1 AND type = 'birth' ORDER BY seq", kEventColumns);
@@ -196,6 +205,7 @@ Result<std::vector<StoredEvent>> SqliteStore::BirthsOfMother(std::string_view mo
 
 Result<std::optional<EventKey>> SqliteStore::FindEvent(std::string_view source,
                                                        std::string_view event_id) {
+  JH_RETURN_IF_ERROR(Settle());
   JH_ASSIGN_OR_RETURN(Statement * s, db_->Cached("SELECT seq, content_hash, person_id FROM events "
                                                  "WHERE source = ?1 AND event_id = ?2"));
   s->BindText(1, source);
@@ -209,11 +219,13 @@ Result<std::optional<EventKey>> SqliteStore::FindEvent(std::string_view source,
 
 // The visitors prepare their own statement, so `fn` may call back into the store.
 Status SqliteStore::ForEachPerson(const std::function<void(const Person&)>& fn) {
+  JH_RETURN_IF_ERROR(Settle());
   return ScanPersons(fmt::format("SELECT {} FROM persons ORDER BY person_id", kPersonColumns), fn);
 }
 
 Status SqliteStore::ForEachPersonInPart(const std::function<void(const Person&)>& fn, Detail detail,
                                         PersonPart piece) {
+  JH_RETURN_IF_ERROR(Settle());
   const char* columns = detail == Detail::kVitals ? kPersonVitalColumns : kPersonColumns;
   // The first piece starts at rowid 1 and the last is open-ended, so that every
   // person is in exactly one piece, also one stored after `bound` was read (one
@@ -237,6 +249,7 @@ Status SqliteStore::ScanPersons(const std::string& sql, const std::function<void
 
 Status SqliteStore::ForEachEventBetween(int64_t after_seq, int64_t upto_seq,
                                         const std::function<void(const StoredEvent&)>& fn, Detail detail) {
+  JH_RETURN_IF_ERROR(Settle());
   Statement s(db_->handle(), fmt::format("SELECT {} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq",
                                          detail == Detail::kVitals ? kEventVitalColumns : kEventColumns));
   if (!s.ok()) return std::unexpected(s.error());
@@ -250,6 +263,7 @@ Status SqliteStore::ForEachEventBetween(int64_t after_seq, int64_t upto_seq,
 }
 
 Status SqliteStore::Backup(const std::string& path) {
+  JH_RETURN_IF_ERROR(Settle());
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
     return Fail(ErrorCode::kInvalidArgument,

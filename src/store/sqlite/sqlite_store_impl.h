@@ -5,12 +5,16 @@
 #include <memory>
 #include <string>
 
+#include "store/event_tallies.h"
 #include "store/sqlite/deferred_indexes.h"
+#include "store/sqlite/insert_pipeline.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/statement.h"
 #include "store/store.h"
 
 namespace junheng::store::sqlite {
+
+class SqliteBatch;
 
 class SqliteStore final : public Store {
  public:
@@ -65,6 +69,10 @@ class SqliteStore final : public Store {
 
  private:
   friend class SqliteBatch;
+  // Runs the rows an open streaming batch still holds (InsertPipeline), so
+  // that this thread may use the connection; every public method calls it
+  // first. Fails with the batch's first failed row.
+  Status Settle();
   Result<std::vector<StoredEvent>> QueryEvents(const char* sql, std::string_view key);
   Status ScanPersons(const std::string& sql, const std::function<void(const Person&)>& fn);
 
@@ -84,6 +92,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Db> db_;
   std::string path_;
   bool batch_open_ = false;
+  SqliteBatch* open_batch_ = nullptr;  // once BeginBatch has made it
   bool journal_first_load_;
   bool journal_batch_ = false;  // the open batch runs with a rollback journal
   DeferredIndexes deferred_;  // lookup indexes the open batch builds at the end
@@ -95,8 +104,8 @@ class SqliteStore final : public Store {
 class SqliteBatch final : public Batch {
  public:
   // REQUIRES: BEGIN IMMEDIATE has run on `store`'s connection.
-  SqliteBatch(SqliteStore& store, int64_t id, int64_t next_seq)
-      : store_(store), db_(*store.db_), id_(id), next_seq_(next_seq) {}
+  SqliteBatch(SqliteStore& store, int64_t id, int64_t next_seq, bool stream_rows)
+      : store_(store), db_(*store.db_), id_(id), next_seq_(next_seq), stream_rows_(stream_rows) {}
   ~SqliteBatch() override;
 
   // Prepares the cached statements of the hot paths.
@@ -111,8 +120,18 @@ class SqliteBatch final : public Batch {
   Status AddReview(const ReviewRow& row) override;
   Status Commit(const BatchCounts& counts) override;
 
+  // Runs the rows the pipeline still holds; see SqliteStore::Settle.
+  Status Settle();
+  const EventTallies& tallies() const { return tallies_; }
+
  private:
   Status CheckOpen() const;
+  Status CheckOpenAndSettle();  // for everything but the two streamed inserts
+  // The pipeline, once a streaming batch has written kRowsBeforeStreaming
+  // rows directly; else nullptr (each row is then run at once).
+  InsertPipeline* Pipeline();
+  // Adds this batch's events to event_tallies (before COMMIT) and zeroes them.
+  Status AddTallies();
 
   SqliteStore& store_;
   Db& db_;
@@ -121,6 +140,10 @@ class SqliteBatch final : public Batch {
   bool committed_ = false;
   Statement* insert_person_ = nullptr;
   Statement* insert_event_ = nullptr;
+  const bool stream_rows_;  // BatchInfo::stream_rows
+  int64_t direct_rows_ = 0;
+  std::unique_ptr<InsertPipeline> pipeline_;  // destroyed before the rollback or after COMMIT
+  EventTallies tallies_;  // this batch's events, until Commit adds them to event_tallies
 };
 
 }  // namespace junheng::store::sqlite
