@@ -58,7 +58,6 @@ SqliteBatch::~SqliteBatch() {
     (void)db_.Exec("ROLLBACK", "rolling back the batch");
     store_.deferred_.Forget();  // the rollback brought the dropped indexes back
   }
-  store_.batch_open_ = false;
   store_.open_batch_ = nullptr;
   store_.BackToWal();
 }

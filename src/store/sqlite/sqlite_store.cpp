@@ -64,7 +64,7 @@ Result<std::vector<std::string>> QueryIds(Statement& s, std::string_view what) {
 }  // namespace
 
 Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
-  if (batch_open_) {
+  if (open_batch_ != nullptr) {
     return Fail(ErrorCode::kUnavailable,
                 "A batch is already open on this store; commit or drop it before beginning another.");
   }
@@ -73,7 +73,6 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
     BackToWal();
     return std::unexpected(begun.error());
   }
-  batch_open_ = true;
   // From here the batch object owns the transaction: returning early rolls back.
   auto start = [&]() -> Result<std::unique_ptr<SqliteBatch>> {
     JH_ASSIGN_OR_RETURN(int64_t max_seq, CachedInt(*db_, kMaxSeq, "reading the last sequence number"));
@@ -82,7 +81,6 @@ Result<std::unique_ptr<Batch>> SqliteStore::BeginBatch(const BatchInfo& info) {
   }();
   if (!start) {
     (void)db_->Exec("ROLLBACK", "rolling back");
-    batch_open_ = false;
     BackToWal();
     return std::unexpected(start.error());
   }

@@ -91,8 +91,7 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<Db> db_;
   std::string path_;
-  bool batch_open_ = false;
-  SqliteBatch* open_batch_ = nullptr;  // once BeginBatch has made it
+  SqliteBatch* open_batch_ = nullptr;  // the open batch, once BeginBatch has made it
   bool journal_first_load_;
   bool journal_batch_ = false;  // the open batch runs with a rollback journal
   DeferredIndexes deferred_;  // lookup indexes the open batch builds at the end
