@@ -25,6 +25,9 @@ Result<CheckReport> CheckRegister(store::Store& store) {
   auto problem = [&](std::string text) {
     if (report.problems.size() < kMaxProblems) report.problems.push_back(std::move(text));
   };
+  std::unordered_set<uint64_t> divisions;
+  JH_ASSIGN_OR_RETURN(const std::vector<Division> division_list, store.LoadDivisions());
+  for (const Division& d : division_list) divisions.insert(d.code.value());
   std::unordered_map<std::string, LifeState> people;
   JH_RETURN_IF_ERROR(store.ForEachPerson([&](const Person& p) {
     LifeState s;
@@ -48,6 +51,9 @@ Result<CheckReport> CheckRegister(store::Store& store) {
     if (se.seq != expected_seq)
       problem(fmt::format("the event log jumps from #{} to #{}", expected_seq - 1, se.seq));
     expected_seq = se.seq + 1;
+    if (!e.division.empty() && !divisions.contains(e.division.value()))
+      problem(fmt::format("event #{} ({} {}) names division {}, which is not in the register", se.seq, e.source,
+                          e.event_id, e.division.ToString()));
     auto it = people.find(e.person_id);
     if (it == people.end()) {
       problem(fmt::format("event #{} ({} {}) names person {}, who is not in the register", se.seq, e.source,

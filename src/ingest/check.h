@@ -1,7 +1,8 @@
 // ingest/check.h: `junheng check`, the register's self-examination.
 //
 // Verifies what the importer promises: the event log's sequence numbers run
-// 1, 2, 3, ... without a gap; every event's person exists; every person's events
+// 1, 2, 3, ... without a gap; every event's person and division exist (the log
+// has no foreign keys: its writers check them); every person's events
 // form a possible life (ingest/life.h) and every mother's births have increasing
 // orders; the store's counts agree with what the scan saw. Reads the whole store
 // once in log order, keeping a compact summary per person, and re-reads only the

@@ -170,9 +170,10 @@ class Batch {
   virtual Status InsertPerson(const Person& person, std::string_view name_key) = 0;
   // Appends to the log and returns the new sequence number (last + 1).
   // REQUIRES: the person exists; (source, event_id) is new (as for
-  // InsertPerson: checked by the caller; the engines catch what pg_store.h says).
-  // An unknown division is kInvalidArgument at once on both engines (in a
-  // streaming SQLite batch, as a repeat: later, and the batch ends).
+  // InsertPerson: checked by the caller; the engines catch what pg_store.h
+  // says, and neither catches an event of an unknown person: `junheng check`
+  // reports it). An unknown division is kInvalidArgument at once on both
+  // engines, streaming or not.
   virtual Result<int64_t> AppendEvent(const Event& event, uint64_t content_hash) = 0;
   virtual Status AddQuarantine(const QuarantineRow& row) = 0;
   virtual Status AddConflict(const ConflictRow& row) = 0;

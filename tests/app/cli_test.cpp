@@ -116,21 +116,43 @@ TEST_F(CliTest, DemoIsDeterministicAndPassesCheck) {
   EXPECT_THAT(check.out, HasSubstr("OK:"));
 }
 
-TEST_F(CliTest, CheckReportsAGapAndALifeThatIsNotPossible) {
-  const std::string db = Path("r.db");
-  ASSERT_EQ(Junheng(fmt::format("demo --db {} --scale 0.001 --seed 5", db)).exit_code, 0);
+// `junheng check` on a small demo city after `sql` wrote to it past the store.
+CommandRun CheckAfterWritingPastTheStore(const std::string& db, const char* sql) {
+  CommandRun demo = Junheng(fmt::format("demo --db {} --scale 0.001 --seed 5", db));
+  EXPECT_EQ(demo.exit_code, 0) << demo.out;
   sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  // A second enumeration of a resident person, appended with a gap in the sequence.
-  const char* sql =
-      "INSERT INTO events(seq, batch_id, source, event_id, type, date, recorded_at, person_id, division, "
-      "content_hash) SELECT (SELECT max(seq) FROM events) + 5, batch_id, 'manual', 'tampered', type, "
-      "date, recorded_at, person_id, division, 1 FROM events WHERE type = 'enumerate' LIMIT 1";
+  EXPECT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
   char* err = nullptr;
   const int rc = sqlite3_exec(h, sql, nullptr, nullptr, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
   sqlite3_close(h);
-  ASSERT_EQ(rc, SQLITE_OK) << (err ? err : "");
-  CommandRun check = Junheng("check --db " + db);
+  return Junheng("check --db " + db);
+}
+
+// The log has no foreign keys (schema version 4): its writers check an event's
+// person and division, and check verifies both.
+TEST_F(CliTest, CheckNamesAnEventOfNobodyAndOneInAnUnknownDivision) {
+  CommandRun check = CheckAfterWritingPastTheStore(
+      Path("r.db"),
+      "INSERT INTO events(seq, batch_id, source, event_id, type, date, recorded_at, person_id, division, "
+      "content_hash) SELECT (SELECT max(seq) FROM events) + 1, 1, 'manual', 'nobody', 'move', '2024-01-02', "
+      "'2024-01-03T00:00:00Z', 'P-NOBODY', '141002001001', 1;"
+      "INSERT INTO events(seq, batch_id, source, event_id, type, date, recorded_at, person_id, division, "
+      "content_hash) SELECT (SELECT max(seq) FROM events) + 1, 1, 'manual', 'nowhere', 'move', '2024-01-02', "
+      "'2024-01-03T00:00:00Z', person_id, '149999000001', 1 FROM events LIMIT 1;");
+  EXPECT_NE(check.exit_code, 0);
+  EXPECT_THAT(check.out, HasSubstr("(manual nobody) names person P-NOBODY, who is not in the register"));
+  EXPECT_THAT(check.out, HasSubstr("(manual nowhere) names division 149999000001, which is not in the register"));
+}
+
+TEST_F(CliTest, CheckReportsAGapAndALifeThatIsNotPossible) {
+  // A second enumeration of a resident person, appended with a gap in the sequence.
+  CommandRun check = CheckAfterWritingPastTheStore(
+      Path("r.db"),
+      "INSERT INTO events(seq, batch_id, source, event_id, type, date, recorded_at, person_id, division, "
+      "content_hash) SELECT (SELECT max(seq) FROM events) + 5, batch_id, 'manual', 'tampered', type, "
+      "date, recorded_at, person_id, division, 1 FROM events WHERE type = 'enumerate' LIMIT 1");
   EXPECT_NE(check.exit_code, 0);
   EXPECT_THAT(check.out, HasSubstr("jumps from"));
   EXPECT_THAT(check.out, HasSubstr("already resident"));

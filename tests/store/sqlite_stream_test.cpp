@@ -138,6 +138,39 @@ TEST_F(SqliteStreamTest, ABatchDroppedWhileTheWriterRunsRollsBack) {
   EXPECT_EQ(store_->GetSummary()->persons, 1);
 }
 
+// The log has no foreign key to divisions (schema version 4): the batch checks
+// each event's division itself, before the row is queued, so even a streaming
+// batch refuses an unknown one by its own call and goes on.
+TEST_F(SqliteStreamTest, AnUnknownDivisionIsRefusedByItsOwnCallAndTheBatchGoesOn) {
+  const DivisionCode unknown = testing::Code(141002009009);
+  const Division added{unknown, "九社区", DivisionLevel::kVillage, testing::Code(141002001000), ""};
+  {
+    auto batch = Begin();
+    for (int i = 1; i <= kPersons; ++i) {
+      const Person p = SamplePerson(i);
+      ASSERT_TRUE(batch->InsertPerson(p, p.name));
+      ASSERT_TRUE(batch->AppendEvent(SampleEnumerate(i, p.person_id), 1).has_value());
+    }
+    Event e = SampleEnumerate(kPersons + 1, SamplePerson(1).person_id);
+    e.division = unknown;
+    auto refused = batch->AppendEvent(e, 1);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(refused.error().message,
+              fmt::format("Division 141002009009 of event {}/{} is not in the register; load the division first.",
+                          e.source, e.event_id));
+    // A division the batch adds is known to it at once ...
+    ASSERT_TRUE(batch->PutDivision(added));
+    EXPECT_EQ(*batch->AppendEvent(e, 1), kPersons + 1);
+  }  // ... and forgotten when the batch rolls back.
+  auto batch = Begin();
+  Event e = SampleEnumerate(1, "P1");
+  e.division = unknown;
+  auto refused = batch->AppendEvent(e, 1);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST_F(SqliteStreamTest, ASmallBatchWritesEachRowAtOnce) {
   // Below the streaming threshold a refusal comes from the call itself, as
   // without stream_rows.

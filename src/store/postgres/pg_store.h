@@ -41,10 +41,11 @@
 // event_id) stay unique as long as writers check Batch's REQUIRES (store.h:
 // the person is new, the event key is new) with reads made inside their batch,
 // that is, under the lock. A repeat within one county still hits the key and
-// fails the batch; a repeat across counties, or an event of an unknown person,
-// is a broken REQUIRES that only the SQLite schema catches. An event's division
-// is checked by the batch against the divisions it knows (at once,
-// kInvalidArgument, as SQLite's foreign key).
+// fails the batch; a repeat across counties is a broken REQUIRES that only the
+// SQLite schema catches, and an event of an unknown person one that neither
+// engine catches (`junheng check` reports it). An event's division is checked
+// by the batch against the divisions it knows (at once, kInvalidArgument, as
+// SQLite's batch does).
 //
 // Batch writes are buffered and sent by COPY, several thousand rows a round
 // trip, at Commit and before any read of the same Store that could see them

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 namespace junheng::store::sqlite {
 namespace {
 
@@ -218,6 +220,49 @@ INSERT INTO event_tallies(type, events, first_date, last_date)
   SELECT type, count(*), min(date), max(date) FROM events GROUP BY type;
 )sql";
 
+// Version 4: the log's rows no longer point at persons and divisions by
+// foreign key. Checking them was a third of each appended event's cost (two
+// more B-tree seeks a row), and every writer already checks both: the batch
+// knows the divisions (SqliteBatch::AppendEvent refuses an unknown one, as on
+// PostgreSQL, whose log never had these keys), and an event's person is the
+// writer's REQUIRES (store.h), which the importer meets and `junheng check`
+// verifies. Removing a foreign key changes no stored byte, so, as SQLite's
+// documentation of ALTER TABLE describes for exactly this change, the table's
+// CREATE text is edited in place and the schema cookie raised: constant time
+// where copying the log would take minutes on a city's register.
+constexpr std::string_view kEventForeignKeys[] = {" REFERENCES persons(person_id)", " REFERENCES divisions(code)"};
+
+Status DropEventForeignKeys(Db& db) {
+  std::string sql;
+  {
+    Statement read(db.handle(), "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'events'");
+    if (!read.ok()) return std::unexpected(read.error());
+    if (read.Step() != SQLITE_ROW) return Fail(ErrorCode::kInternal, "The register has no events table.");
+    sql = read.ColumnString(0);
+  }
+  for (std::string_view key : kEventForeignKeys) {
+    const size_t at = sql.find(key);
+    if (at == std::string::npos || sql.find(key, at + 1) != std::string::npos) {
+      return Fail(ErrorCode::kInternal,
+                  fmt::format("The events table's schema is not the one version 1 created (\"{}\" is not "
+                              "in it once); the register was changed by hand.", key.substr(1)));
+    }
+    sql.erase(at, key.size());
+  }
+  JH_ASSIGN_OR_RETURN(const int64_t cookie, db.QueryInt("PRAGMA schema_version", "reading the schema cookie"));
+  JH_RETURN_IF_ERROR(db.Exec("PRAGMA writable_schema = ON", "allowing the schema to be edited"));
+  Statement write(db.handle(), "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'events'");
+  Status status = write.ok() ? Status{} : std::unexpected(write.error());
+  if (status) {
+    write.BindText(1, sql);
+    status = write.Run("removing the events table's foreign keys");
+  }
+  // Raising the cookie makes every connection, this one too, read the schema again.
+  if (status) status = db.Exec(fmt::format("PRAGMA schema_version = {}", cookie + 1), "raising the schema cookie");
+  Status off = db.Exec("PRAGMA writable_schema = OFF", "closing the schema to edits");
+  return status ? off : status;
+}
+
 Status CheckOwnership(Db& db, const std::string& path, int64_t version) {
   JH_ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt("PRAGMA application_id", "reading the application id"));
   JH_ASSIGN_OR_RETURN(int64_t objects, db.QueryInt("SELECT count(*) FROM sqlite_schema",
@@ -245,6 +290,7 @@ const std::vector<Migration>& Migrations() {
       {1, "register, event log and import bookkeeping", kSchemaV1},
       {2, "users, sessions, audit log; resolutions; quarantine divisions", kSchemaV2},
       {3, "event tallies by type", kSchemaV3},
+      {4, "events without foreign keys: writers check persons and divisions", nullptr, DropEventForeignKeys},
   };
   return kMigrations;
 }
@@ -275,7 +321,7 @@ Status Migrate(Db& db, const std::string& path) {
     JH_RETURN_IF_ERROR(CheckOwnership(db, path, current));
     for (const Migration& m : Migrations()) {
       if (m.version <= current) continue;
-      JH_RETURN_IF_ERROR(db.Exec(m.sql, fmt::format("applying migration {}", m.version)));
+      JH_RETURN_IF_ERROR(m.run != nullptr ? m.run(db) : db.Exec(m.sql, fmt::format("applying migration {}", m.version)));
       Statement record(db.handle(),
                        "INSERT INTO schema_migrations(version, description, applied_at) "
                        "VALUES(?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");

@@ -20,7 +20,8 @@ inline constexpr int kApplicationId = 0x4A484E47;
 struct Migration {
   int version;              // 1, 2, 3, ... without gaps
   const char* description;  // one line, recorded in schema_migrations
-  const char* sql;
+  const char* sql;          // run as it is; nullptr when `run` makes the change
+  Status (*run)(Db& db) = nullptr;  // for a change SQL alone cannot express
 };
 
 const std::vector<Migration>& Migrations();

@@ -57,6 +57,7 @@ SqliteBatch::~SqliteBatch() {
   if (!committed_) {
     (void)db_.Exec("ROLLBACK", "rolling back the batch");
     store_.deferred_.Forget();  // the rollback brought the dropped indexes back
+    if (added_divisions_) store_.division_codes_.clear();
   }
   store_.open_batch_ = nullptr;
   store_.BackToWal();
@@ -122,7 +123,29 @@ Status SqliteBatch::PutDivision(const Division& division) {
   insert->BindInt64(3, level);
   insert->BindTextOrNull(4, parent);
   insert->BindTextOrNull(5, division.urban_rural);
-  return insert->Run(fmt::format("adding division {}", code));
+  JH_RETURN_IF_ERROR(insert->Run(fmt::format("adding division {}", code)));
+  added_divisions_ = true;
+  store_.division_codes_.insert(division.code.value());
+  return {};
+}
+
+Status SqliteBatch::CheckDivision(const Event& e) {
+  if (e.division.empty() || store_.division_codes_.contains(e.division.value())) return {};
+  if (!divisions_read_) {
+    // Another process may have added divisions since the cache was filled. The
+    // batch holds the write lock, so from here on only it adds any.
+    JH_RETURN_IF_ERROR(Settle());  // the read below uses the connection
+    Statement s(db_.handle(), "SELECT code FROM divisions");
+    if (!s.ok()) return std::unexpected(s.error());
+    JH_RETURN_IF_ERROR(ForEachRow(s, "reading the division codes", [&] {
+      store_.division_codes_.insert(ParseStoredDivision(s.ColumnText(0)).value());
+    }));
+    divisions_read_ = true;
+    if (store_.division_codes_.contains(e.division.value())) return {};
+  }
+  return Fail(ErrorCode::kInvalidArgument,
+              fmt::format("Division {} of event {}/{} is not in the register; load the division first.",
+                          e.division.ToString(), e.source, e.event_id));
 }
 
 // Streaming starts only after this many rows: a small batch (one registration)
@@ -145,6 +168,7 @@ Status SqliteBatch::InsertPerson(const Person& p, std::string_view name_key) {
 
 Result<int64_t> SqliteBatch::AppendEvent(const Event& e, uint64_t content_hash) {
   JH_RETURN_IF_ERROR(CheckOpen());
+  JH_RETURN_IF_ERROR(CheckDivision(e));
   if (InsertPipeline* pipeline = Pipeline()) {
     JH_RETURN_IF_ERROR(pipeline->AddEvent(e, content_hash, next_seq_));
   } else {

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "store/event_tallies.h"
 #include "store/sqlite/deferred_indexes.h"
@@ -95,6 +96,11 @@ class SqliteStore final : public Store {
   bool journal_first_load_;
   bool journal_batch_ = false;  // the open batch runs with a rollback journal
   DeferredIndexes deferred_;  // lookup indexes the open batch builds at the end
+  // Codes of divisions known to be in the register, for the check of each
+  // appended event's division (SqliteBatch::CheckDivision). Divisions are never
+  // deleted, so a code stays true once committed; a batch that added divisions
+  // and rolls back empties it.
+  std::unordered_set<uint64_t> division_codes_;
 };
 
 // One BEGIN IMMEDIATE ... COMMIT transaction. Sequence numbers and the batch id
@@ -131,6 +137,11 @@ class SqliteBatch final : public Batch {
   InsertPipeline* Pipeline();
   // Adds this batch's events to event_tallies (before COMMIT) and zeroes them.
   Status AddTallies();
+  // kInvalidArgument unless `e`'s division (if any) is in the register or was
+  // added by this batch: the log has no foreign key to divisions (schema
+  // version 4). The first code missing from the store's cache reloads it,
+  // once a batch; every later miss is an unknown division.
+  Status CheckDivision(const Event& e);
 
   SqliteStore& store_;
   Db& db_;
@@ -141,6 +152,8 @@ class SqliteBatch final : public Batch {
   Statement* insert_event_ = nullptr;
   const bool stream_rows_;  // BatchInfo::stream_rows
   int64_t direct_rows_ = 0;
+  bool divisions_read_ = false;   // the store's division cache was filled in this batch
+  bool added_divisions_ = false;  // PutDivision inserted one: a rollback empties the cache
   std::unique_ptr<InsertPipeline> pipeline_;  // destroyed before the rollback or after COMMIT
   EventTallies tallies_;  // this batch's events, until Commit adds them to event_tallies
 };
