@@ -1,7 +1,12 @@
 // Importer::ImportFiles: files → rows → records → one batch.
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
 
 #include "ingest/importer.h"
 #include "ingest/mapping.h"
@@ -22,6 +27,73 @@ constexpr size_t kPrefetchWindow = 20000;
 
 int KindOrder(RecordKind k) {
   return k == RecordKind::kDivision ? 0 : k == RecordKind::kPerson ? 1 : 2;
+}
+
+// A row of an events file refused while it was read (malformed, or not an
+// event), to be quarantined in file order once the batch is open.
+struct RefusedRow {
+  uint32_t file = 0;
+  int64_t line = 0;
+  std::string raw, source, key, division;
+  std::vector<Reason> reasons;
+};
+
+// What reading the events files yields: the events in file order, the rows
+// refused, and the warnings about their columns.
+struct ReadEvents {
+  PendingEvents pending;
+  std::vector<RefusedRow> refused;
+  std::vector<std::string> warnings;
+  std::atomic<int64_t> bytes_read{0};  // for the progress bar, read by the importer's thread
+};
+
+// Reads and parses files[first..] (all events files) into `out`. Needs nothing
+// of the register or the batch, so it runs on a second thread while the
+// importer reads the register and loads the persons files.
+Status ReadEventFiles(std::vector<OpenFile>& files, size_t first, const std::optional<Mapping>& mapping,
+                      const ParseOptions& po, ReadEvents& out, const std::stop_token& stop) {
+  int64_t bytes_before = 0;
+  for (size_t fi = first; fi < files.size(); ++fi) {
+    OpenFile& f = files[fi];
+    const Mapping m = mapping ? *mapping : Mapping::Identity(f.kind);
+    auto bound = m.Bind(f.reader->header());
+    if (!bound) return Fail(bound.error().code, fmt::format("{}: {}", f.path, bound.error().message));
+    for (const std::string& col : bound->ignored_columns())
+      out.warnings.push_back(fmt::format("{}: column \"{}\" is not used", f.path, col));
+    size_t header_size = f.reader->header().size();
+    Row row;
+    FieldValues fields;
+    int64_t rows = 0;
+    while (f.reader->Next(row)) {
+      if ((++rows & 0x3fff) == 0) {
+        if (stop.stop_requested()) return {};
+        out.bytes_read.store(bytes_before + f.reader->bytes_read(), std::memory_order_relaxed);
+      }
+      if (f.reader->header().size() != header_size) {  // JSON Lines: a new key appeared
+        header_size = f.reader->header().size();
+        bound = m.Bind(f.reader->header());
+        if (!bound) return std::unexpected(bound.error());
+      }
+      const auto file = static_cast<uint32_t>(fi);
+      if (!row.error.empty()) {
+        out.refused.push_back({file, row.line, row.raw, "", "", "", {Reason{"row.malformed", "", row.error}}});
+        continue;
+      }
+      fields.fill(std::string_view());
+      bound->Apply(row, fields);
+      auto parsed = ParseEvent(fields, po);
+      if (!parsed.ok()) {
+        auto field = [&](Field k) { return std::string(fields[static_cast<size_t>(k)]); };
+        out.refused.push_back({file, row.line, row.raw, field(Field::kSource), field(Field::kEventId),
+                               field(Field::kDivision), std::move(parsed.reasons)});
+      } else {
+        out.pending.Add(parsed.value, file, row.line, row.raw);
+      }
+    }
+    bytes_before += f.reader->total_bytes();
+    out.bytes_read.store(bytes_before, std::memory_order_relaxed);
+  }
+  return {};
 }
 
 }  // namespace
@@ -54,6 +126,28 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
   }
   std::stable_sort(files.begin(), files.end(),
                    [](const OpenFile& a, const OpenFile& b) { return KindOrder(a.kind) < KindOrder(b.kind); });
+  const auto first_events = static_cast<size_t>(
+      std::find_if(files.begin(), files.end(), [](const OpenFile& f) { return f.kind == RecordKind::kEvent; }) -
+      files.begin());
+  int64_t event_bytes = 0;
+  for (size_t fi = first_events; fi < files.size(); ++fi) event_bytes += files[fi].reader->total_bytes();
+
+  // The events files are read on a second thread from here on, while this one
+  // reads the register and loads divisions and persons (a tenth to a third of
+  // a large load's time).
+  const ParseOptions po{options_.today, options_.source};
+  ReadEvents events;
+  std::promise<Status> events_read;
+  std::future<Status> events_status = events_read.get_future();
+  std::jthread reader;  // joined (asked to stop first) before `events` and `files` go
+  if (first_events < files.size()) {
+    reader = std::jthread([&](std::stop_token stop) {
+      pthread_setname_np(pthread_self(), "jh-read-events");
+      events_read.set_value(ReadEventFiles(files, first_events, mapping, po, events, stop));
+    });
+  } else {
+    events_read.set_value(Status{});
+  }
 
   // A batch that is large next to the register reads the register once rather
   // than asking the store about each record (about 100 bytes a row, and
@@ -74,11 +168,9 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
     Abort();
     return std::unexpected(std::move(e));
   };
-  const ParseOptions po{options_.today, options_.source};
-  PendingEvents pending;  // in file order; applied in date order
   int64_t bytes_before = 0;
   int64_t rows_seen = 0;
-  for (size_t fi = 0; fi < files.size(); ++fi) {
+  for (size_t fi = 0; fi < first_events; ++fi) {
     OpenFile& f = files[fi];
     const Mapping m = mapping ? *mapping : Mapping::Identity(f.kind);
     auto bound = m.Bind(f.reader->header());
@@ -103,25 +195,23 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
       }
       fields.fill(std::string_view());
       bound->Apply(row, fields);
-      if (f.kind != RecordKind::kEvent) {
-        if (auto s = AddRow(f.kind, fields, origin); !s) return fail(s.error());
-      } else {
-        auto parsed = ParseEvent(fields, po);
-        if (!parsed.ok()) {
-          const std::string key(fields[static_cast<size_t>(Field::kEventId)]);
-          auto s = Quarantine(RecordKind::kEvent, origin, fields[static_cast<size_t>(Field::kSource)], key,
-                              std::move(parsed.reasons), [&] { return row.raw; },
-                              fields[static_cast<size_t>(Field::kDivision)]);
-          if (!s) return fail(s.error());
-        } else {
-          pending.Add(parsed.value, static_cast<uint32_t>(fi), row.line, row.raw);
-        }
-      }
+      if (auto s = AddRow(f.kind, fields, origin); !s) return fail(s.error());
       if (options_.progress && (++rows_seen & 0x3fff) == 0)
-        options_.progress(bytes_before + f.reader->bytes_read(), total_bytes);
+        options_.progress(bytes_before + f.reader->bytes_read() + events.bytes_read.load(), total_bytes);
     }
     bytes_before += f.reader->total_bytes();
   }
+  while (events_status.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+    if (options_.progress) options_.progress(bytes_before + events.bytes_read.load(), total_bytes);
+  if (Status read = events_status.get(); !read) return fail(read.error());
+  bytes_before += event_bytes;
+  report_.warnings.insert(report_.warnings.end(), events.warnings.begin(), events.warnings.end());
+  for (const RefusedRow& r : events.refused) {
+    auto s = Quarantine(RecordKind::kEvent, RowOrigin{files[r.file].path, r.line, r.raw}, r.source, r.key,
+                        r.reasons, [&] { return r.raw; }, r.division);
+    if (!s) return fail(s.error());
+  }
+  const PendingEvents& pending = events.pending;  // in file order; applied in date order
   // Sort small keys, not the events: (date, rank, arrival) makes the order stable.
   std::vector<std::pair<int64_t, uint32_t>> order(pending.size());
   for (size_t i = 0; i < pending.size(); ++i) order[i] = {pending.OrderKey(i), static_cast<uint32_t>(i)};

@@ -1,5 +1,6 @@
 #include "store/sqlite/insert_pipeline.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <fmt/format.h>
@@ -161,6 +162,7 @@ Status InsertPipeline::RunBlock(Block& block) {
 }
 
 void InsertPipeline::WriterLoop() {
+  pthread_setname_np(pthread_self(), "jh-sqlite-write");  // as top and perf show it (15 bytes at most)
   std::unique_lock lock(mu_);
   for (;;) {
     work_.wait(lock, [&] { return stop_ || !full_.empty(); });
