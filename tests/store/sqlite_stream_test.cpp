@@ -138,6 +138,74 @@ TEST_F(SqliteStreamTest, ABatchDroppedWhileTheWriterRunsRollsBack) {
   EXPECT_EQ(store_->GetSummary()->persons, 1);
 }
 
+// Events that follow each other are appended InsertPipeline::kEventsPerInsert
+// to a statement. Every field must land in its own column of its own row, and
+// a NULL in one statement must not stay NULL in the next (or the reverse).
+Event FullEvent(int i) {
+  Event e = SampleEnumerate(i, SamplePerson(1 + i % 50).person_id);
+  if (i % 3 != 0) {
+    e.type = EventType::kBirth;
+    e.mother_id = SamplePerson(1 + (i + 1) % 50).person_id;
+    e.birth_order = 1 + i % 4;
+    e.plurality = 1 + i % 2;
+    e.weight_g = 2500 + i % 1000;
+    e.gestation_weeks = 30 + i % 12;
+  }
+  if (i % 5 == 0) e.father_id = SamplePerson(1 + (i + 2) % 50).person_id;
+  if (i % 7 == 0) e.other_place = fmt::format("外地{}", i);
+  if (i % 11 == 0) e.spouse_id = SamplePerson(1 + (i + 3) % 50).person_id;
+  if (i % 13 == 0) e.cause = fmt::format("O{:02}", i % 100);
+  e.maternal = i % 17 == 0 ? 1 : i % 19 == 0 ? 0 : -1;
+  if (i % 23 == 0) e.division = DivisionCode();
+  e.date = Date::FromDays(e.date.days() + i % 400);
+  return e;
+}
+
+TEST_F(SqliteStreamTest, EventsInARowLandFieldForFieldInTheirOwnRows) {
+  constexpr int kEvents = 10000;
+  auto batch = Begin();
+  for (int i = 1; i <= 50; ++i) {
+    const Person p = SamplePerson(i);
+    ASSERT_TRUE(batch->InsertPerson(p, p.name));
+  }
+  for (int i = 1; i <= kEvents; ++i) {
+    auto seq = batch->AppendEvent(FullEvent(i), static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull);
+    ASSERT_TRUE(seq.has_value()) << seq.error().message;
+    ASSERT_EQ(*seq, i);
+  }
+  ASSERT_TRUE(batch->Commit({}));
+  batch.reset();
+  int64_t seen = 0;
+  ASSERT_TRUE(store_->ForEachEvent([&](const StoredEvent& e) {
+    ++seen;
+    EXPECT_EQ(e.seq, seen);
+    testing::ExpectSameEvent(e.event, FullEvent(static_cast<int>(seen)));
+  }));
+  EXPECT_EQ(seen, kEvents);
+  // The content hash, all 64 bits, of a row in the middle of a statement.
+  EXPECT_EQ(testing::RawQuery(dir_.File("r.db"), "SELECT content_hash FROM events WHERE seq = 5000"),
+            std::to_string(static_cast<int64_t>(uint64_t{5000} * 0x9E3779B97F4A7C15ull)));
+}
+
+// A repeated key inside a run of events fails the statement of many rows;
+// the rows are then run one by one, so the error names the very event.
+TEST_F(SqliteStreamTest, ARepeatedEventKeyInARunOfEventsIsNamed) {
+  const Summary before = *store_->GetSummary();
+  auto batch = Begin();
+  Status status;
+  for (int i = 1; i <= 10000 && status; ++i) {
+    Event e = SampleEnumerate(i == 7000 ? 6990 : i, fmt::format("P-of-{}", i));
+    if (auto seq = batch->AppendEvent(e, 1); !seq) status = std::unexpected(seq.error());
+  }
+  if (status) status = batch->Commit({});
+  ASSERT_FALSE(status.has_value()) << "the repeat was never reported";
+  EXPECT_EQ(status.error().code, ErrorCode::kConflict);
+  EXPECT_NE(status.error().message.find("appending event census/E000006990 of person P-of-7000"), std::string::npos)
+      << status.error().message;
+  batch.reset();
+  EXPECT_EQ(store_->GetSummary()->events, before.events);
+}
+
 // The log has no foreign key to divisions (schema version 4): the batch checks
 // each event's division itself, before the row is queued, so even a streaming
 // batch refuses an unknown one by its own call and goes on.

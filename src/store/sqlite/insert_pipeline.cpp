@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 #include "store/sqlite/codec.h"
 
 namespace junheng::store::sqlite {
@@ -41,32 +43,61 @@ Status RunInsertPerson(Statement& s, int64_t batch_id, const Person& p, std::str
   return std::unexpected(std::move(error));
 }
 
+namespace {
+
+// The text of an event's formatted fields, alive until the statement has run
+// (bindings are SQLITE_STATIC).
+struct EventText {
+  char date[10], recorded[20], division[12];
+};
+
+// Binds the 19 values of one event row to parameters first .. first + 18 of `s`.
+void BindEvent(Statement& s, int first, int64_t batch_id, const Event& e, uint64_t content_hash,
+               EventText& text) {
+  const int p = first - 2;  // the single-row statement numbers them ?2 .. ?20
+  s.BindInt64(p + 2, batch_id);
+  s.BindText(p + 3, e.source);
+  s.BindText(p + 4, e.event_id);
+  s.BindText(p + 5, EventTypeName(e.type));
+  s.BindText(p + 6, FormatDate(e.date, text.date));
+  s.BindText(p + 7, FormatTimestamp(e.recorded_at, text.recorded));
+  s.BindText(p + 8, e.person_id);
+  s.BindTextOrNull(p + 9, FormatDivision(e.division, text.division));
+  s.BindTextOrNull(p + 10, e.other_place);
+  s.BindTextOrNull(p + 11, e.mother_id);
+  s.BindTextOrNull(p + 12, e.father_id);
+  s.BindIntOrNull(p + 13, e.birth_order);
+  s.BindIntOrNull(p + 14, e.plurality);
+  s.BindIntOrNull(p + 15, e.weight_g);
+  s.BindIntOrNull(p + 16, e.gestation_weeks);
+  s.BindTextOrNull(p + 17, e.spouse_id);
+  s.BindTextOrNull(p + 18, e.cause);
+  if (e.maternal < 0) {
+    s.BindNull(p + 19);
+  } else {
+    s.BindInt64(p + 19, e.maternal);
+  }
+  s.BindInt64(p + 20, static_cast<int64_t>(content_hash));  // the same 64 bits, signed
+}
+
+// seq is bound NULL, so SQLite appends at max(seq) + 1 without first seeking
+// the number we would give it (saves ~700 instructions a row); under the
+// write lock and with the log append-only that is the number the batch counted.
+Status CheckSeq(sqlite3* db, const Event& last, int64_t expected_seq) {
+  const int64_t seq = sqlite3_last_insert_rowid(db);
+  if (seq == expected_seq) return {};
+  return Fail(ErrorCode::kInternal,
+              fmt::format("event {}/{} got sequence number {}, expected {}; the log has a gap "
+                          "or was written by someone else during the batch.",
+                          last.source, last.event_id, seq, expected_seq));
+}
+
+}  // namespace
+
 Status RunAppendEvent(Statement& s, int64_t batch_id, const Event& e, uint64_t content_hash,
                       int64_t expected_seq) {
-  char date_buf[10], recorded_buf[20], division_buf[12];
-  s.BindInt64(2, batch_id);
-  s.BindText(3, e.source);
-  s.BindText(4, e.event_id);
-  s.BindText(5, EventTypeName(e.type));
-  s.BindText(6, FormatDate(e.date, date_buf));
-  s.BindText(7, FormatTimestamp(e.recorded_at, recorded_buf));
-  s.BindText(8, e.person_id);
-  s.BindTextOrNull(9, FormatDivision(e.division, division_buf));
-  s.BindTextOrNull(10, e.other_place);
-  s.BindTextOrNull(11, e.mother_id);
-  s.BindTextOrNull(12, e.father_id);
-  s.BindIntOrNull(13, e.birth_order);
-  s.BindIntOrNull(14, e.plurality);
-  s.BindIntOrNull(15, e.weight_g);
-  s.BindIntOrNull(16, e.gestation_weeks);
-  s.BindTextOrNull(17, e.spouse_id);
-  s.BindTextOrNull(18, e.cause);
-  if (e.maternal < 0) {
-    s.BindNull(19);
-  } else {
-    s.BindInt64(19, e.maternal);
-  }
-  s.BindInt64(20, static_cast<int64_t>(content_hash));  // the same 64 bits, signed
+  EventText text;
+  BindEvent(s, 2, batch_id, e, content_hash, text);
   const int rc = s.Step();
   if (rc != SQLITE_DONE) {
     Error error = SqliteError(s.db(), rc,
@@ -75,21 +106,15 @@ Status RunAppendEvent(Statement& s, int64_t batch_id, const Event& e, uint64_t c
     return std::unexpected(std::move(error));
   }
   s.Reset();
-  // seq is bound NULL, so SQLite appends at max(seq) + 1 without first seeking
-  // the number we would give it (saves ~700 instructions a row); under the
-  // write lock and with the log append-only that is the number the batch counted.
-  const int64_t seq = sqlite3_last_insert_rowid(s.db());
-  if (seq != expected_seq) {
-    return Fail(ErrorCode::kInternal,
-                fmt::format("event {}/{} got sequence number {}, expected {}; the log has a gap "
-                            "or was written by someone else during the batch.",
-                            e.source, e.event_id, seq, expected_seq));
-  }
-  return {};
+  return CheckSeq(s.db(), e, expected_seq);
 }
 
-InsertPipeline::InsertPipeline(Statement& insert_person, Statement& insert_event, int64_t batch_id)
-    : insert_person_(insert_person), insert_event_(insert_event), batch_id_(batch_id) {
+InsertPipeline::InsertPipeline(Statement& insert_person, Statement& insert_event, Statement& insert_events,
+                               int64_t batch_id)
+    : insert_person_(insert_person),
+      insert_event_(insert_event),
+      insert_events_(insert_events),
+      batch_id_(batch_id) {
   blocks_.push_back(std::make_unique<Block>());
   filling_ = blocks_[0].get();
 }
@@ -151,12 +176,49 @@ Status InsertPipeline::AddEvent(const Event& e, uint64_t content_hash, int64_t s
   return {};
 }
 
+Result<bool> InsertPipeline::RunEventsTogether(const Row* rows) {
+  std::array<EventText, kEventsPerInsert> text;
+  for (size_t r = 0; r < kEventsPerInsert; ++r)
+    BindEvent(insert_events_, static_cast<int>(1 + r * 19), batch_id_, rows[r].event, rows[r].content_hash, text[r]);
+  const int rc = insert_events_.Step();
+  if (rc == SQLITE_DONE) {
+    insert_events_.Reset();
+    return true;
+  }
+  Error error = SqliteError(insert_events_.db(), rc, fmt::format("appending events {}/{} to {}/{}",
+                                                                  rows[0].event.source, rows[0].event.event_id,
+                                                                  rows[kEventsPerInsert - 1].event.source,
+                                                                  rows[kEventsPerInsert - 1].event.event_id));
+  insert_events_.Reset();
+  // A refused row (a constraint) undid the statement and only it, so the rows
+  // can be run one by one to name it. Anything else (a full disk) is the batch's end.
+  if ((rc & 0xff) == SQLITE_CONSTRAINT && sqlite3_get_autocommit(insert_events_.db()) == 0) return false;
+  return std::unexpected(std::move(error));
+}
+
 Status InsertPipeline::RunBlock(Block& block) {
-  for (size_t i = 0; i < block.used; ++i) {
+  for (size_t i = 0; i < block.used;) {
     const Row& row = block.rows[i];
-    Status done = row.is_event ? RunAppendEvent(insert_event_, batch_id_, row.event, row.content_hash, row.seq)
-                               : RunInsertPerson(insert_person_, batch_id_, row.person, row.name_key);
-    if (!done) return done;
+    if (!row.is_event) {
+      JH_RETURN_IF_ERROR(RunInsertPerson(insert_person_, batch_id_, row.person, row.name_key));
+      ++i;
+      continue;
+    }
+    size_t events = 1;
+    while (events < kEventsPerInsert && i + events < block.used && block.rows[i + events].is_event) ++events;
+    if (events == kEventsPerInsert) {
+      JH_ASSIGN_OR_RETURN(const bool stored, RunEventsTogether(&block.rows[i]));
+      if (stored) {
+        const Row& last = block.rows[i + events - 1];
+        JH_RETURN_IF_ERROR(CheckSeq(insert_events_.db(), last.event, last.seq));
+        i += events;
+        continue;
+      }
+    }
+    for (size_t end = i + events; i < end; ++i) {  // fewer rows, or one of them refused: say which
+      const Row& e = block.rows[i];
+      JH_RETURN_IF_ERROR(RunAppendEvent(insert_event_, batch_id_, e.event, e.content_hash, e.seq));
+    }
   }
   return {};
 }

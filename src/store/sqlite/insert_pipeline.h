@@ -47,9 +47,13 @@ class InsertPipeline {
  public:
   static constexpr size_t kBlockRows = 1024;
   static constexpr size_t kBlocks = 4;
+  // Consecutive events of a block are appended by one INSERT of this many rows
+  // (`insert_events`, whose parameters are the rows' ?2 .. ?20 in turn): SQLite
+  // then sets up and tears down one statement for them all, not one a row.
+  static constexpr size_t kEventsPerInsert = 32;
 
-  // `insert_person` and `insert_event` outlive the pipeline.
-  InsertPipeline(Statement& insert_person, Statement& insert_event, int64_t batch_id);
+  // The statements outlive the pipeline.
+  InsertPipeline(Statement& insert_person, Statement& insert_event, Statement& insert_events, int64_t batch_id);
   // Stops the writer; rows not yet run are dropped (the batch rolls back).
   ~InsertPipeline();
   InsertPipeline(const InsertPipeline&) = delete;
@@ -77,12 +81,16 @@ class InsertPipeline {
 
   Row* NextRow();  // the next free row of the caller's block, handing it off when full
   Status RunBlock(Block& block);
+  // Appends rows[0 .. kEventsPerInsert) (all events) by one statement. false:
+  // SQLite refused one of them by a constraint, and none is stored.
+  Result<bool> RunEventsTogether(const Row* rows);
   void WriterLoop();
   Status FirstError();
   void RecordFailure(Error error);  // keeps the first; REQUIRES: mu_ held
 
   Statement& insert_person_;
   Statement& insert_event_;
+  Statement& insert_events_;
   const int64_t batch_id_;
   std::vector<std::unique_ptr<Block>> blocks_;
   Block* filling_ = nullptr;  // the caller's

@@ -17,12 +17,25 @@ constexpr const char* kInsertPerson =
     "INSERT OR FAIL INTO persons(person_id, citizen_id, name, name_key, sex, birth_date, ethnicity, "
     "hukou_division, mother_id, father_id, household_id, phone, batch_id, citizen_digest, "
     "link_digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+#define JH_EVENT_COLUMNS                                                                  \
+  "INSERT INTO events(seq, batch_id, source, event_id, type, date, recorded_at, person_id, " \
+  "division, other_place, mother_id, father_id, birth_order, plurality, weight_g, "         \
+  "gestation_weeks, spouse_id, cause, maternal, content_hash) VALUES"
 constexpr const char* kInsertEvent =
-    "INSERT INTO events(seq, batch_id, source, event_id, type, date, recorded_at, person_id, "
-    "division, other_place, mother_id, father_id, birth_order, plurality, weight_g, "
-    "gestation_weeks, spouse_id, cause, maternal, content_hash) "
-    "VALUES(NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-    "?19, ?20)";
+    JH_EVENT_COLUMNS "(NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+
+// InsertPipeline::kEventsPerInsert rows of the same columns, parameters in order.
+const std::string& InsertEventsSql() {
+  static const std::string sql = [] {
+    std::string s = JH_EVENT_COLUMNS;
+    for (size_t r = 0; r < InsertPipeline::kEventsPerInsert; ++r)
+      s += r == 0 ? "(NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  : ",(NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    return s;
+  }();
+  return sql;
+}
+#undef JH_EVENT_COLUMNS
 constexpr const char* kSelectDivision =
     "SELECT name, level, parent_code, urban_rural FROM divisions WHERE code = ?1";
 constexpr const char* kInsertDivision =
@@ -66,6 +79,7 @@ SqliteBatch::~SqliteBatch() {
 Status SqliteBatch::Prepare() {
   JH_ASSIGN_OR_RETURN(insert_person_, db_.Cached(kInsertPerson));
   JH_ASSIGN_OR_RETURN(insert_event_, db_.Cached(kInsertEvent));
+  JH_ASSIGN_OR_RETURN(insert_events_, db_.Cached(InsertEventsSql().c_str()));
   return {};
 }
 
@@ -154,7 +168,7 @@ constexpr int64_t kRowsBeforeStreaming = 4096;
 
 InsertPipeline* SqliteBatch::Pipeline() {
   if (pipeline_ == nullptr && stream_rows_ && ++direct_rows_ > kRowsBeforeStreaming)
-    pipeline_ = std::make_unique<InsertPipeline>(*insert_person_, *insert_event_, id_);
+    pipeline_ = std::make_unique<InsertPipeline>(*insert_person_, *insert_event_, *insert_events_, id_);
   return pipeline_.get();
 }
 

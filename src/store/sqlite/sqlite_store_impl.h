@@ -150,6 +150,7 @@ class SqliteBatch final : public Batch {
   bool committed_ = false;
   Statement* insert_person_ = nullptr;
   Statement* insert_event_ = nullptr;
+  Statement* insert_events_ = nullptr;  // InsertPipeline::kEventsPerInsert rows at once
   const bool stream_rows_;  // BatchInfo::stream_rows
   int64_t direct_rows_ = 0;
   bool divisions_read_ = false;   // the store's division cache was filled in this batch

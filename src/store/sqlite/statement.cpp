@@ -39,17 +39,19 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
     error_ = SqliteError(db, rc, fmt::format("preparing \"{}\"", sql.substr(0, 60)));
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
+    return;
   }
+  null_params_.assign(static_cast<size_t>(sqlite3_bind_parameter_count(stmt_)) / 64 + 1, ~uint64_t{0});
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 namespace {
-inline uint64_t ParamBit(int i) { return i < 64 ? uint64_t{1} << i : 0; }
+inline uint64_t ParamBit(int i) { return uint64_t{1} << (i % 64); }
 }  // namespace
 
 void Statement::BindText(int i, std::string_view text) {
-  null_params_ &= ~ParamBit(i);
+  null_params_[static_cast<size_t>(i) / 64] &= ~ParamBit(i);
   sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
 }
 
@@ -62,7 +64,7 @@ void Statement::BindTextOrNull(int i, std::string_view text) {
 }
 
 void Statement::BindInt64(int i, int64_t v) {
-  null_params_ &= ~ParamBit(i);
+  null_params_[static_cast<size_t>(i) / 64] &= ~ParamBit(i);
   sqlite3_bind_int64(stmt_, i, v);
 }
 
@@ -75,10 +77,11 @@ void Statement::BindIntOrNull(int i, int64_t v) {
 }
 
 void Statement::BindNull(int i) {
-  uint64_t bit = ParamBit(i);
-  if (null_params_ & bit) return;
+  uint64_t& word = null_params_[static_cast<size_t>(i) / 64];
+  const uint64_t bit = ParamBit(i);
+  if (word & bit) return;
   sqlite3_bind_null(stmt_, i);
-  null_params_ |= bit;
+  word |= bit;
 }
 
 int Statement::Step() { return sqlite3_step(stmt_); }

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/error.h"
 
@@ -67,11 +68,10 @@ class Statement {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   Error error_;
-  // Bit i set: parameter i is bound to NULL now. Bindings survive a reset, so a
-  // NULL that is already there is not bound again (a bind costs ~60 instructions,
-  // and most optional columns of most rows are NULL). Parameters 64 and up are
-  // always bound.
-  uint64_t null_params_ = ~uint64_t{0};  // a new statement has every parameter NULL
+  // Bit i % 64 of word i / 64 set: parameter i is bound to NULL now. Bindings
+  // survive a reset, so a NULL that is already there is not bound again (a bind
+  // costs ~60 instructions, and most optional columns of most rows are NULL).
+  std::vector<uint64_t> null_params_;  // a new statement has every parameter NULL
 };
 
 // Resets a statement when the scope ends, whatever path leaves it.
