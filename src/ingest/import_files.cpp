@@ -29,6 +29,42 @@ int KindOrder(RecordKind k) {
   return k == RecordKind::kDivision ? 0 : k == RecordKind::kPerson ? 1 : 2;
 }
 
+// A file's rows through a mapping: bound to the file's header, and bound again
+// when a JSON Lines file brings a new key.
+class MappedRows {
+ public:
+  MappedRows(OpenFile& f, const std::optional<Mapping>& mapping)
+      : f_(f), mapping_(mapping ? *mapping : Mapping::Identity(f.kind)) {}
+  // Binds to the header; the columns that map to no field go to `warnings`.
+  Status Bind(std::vector<std::string>& warnings) {
+    auto bound = mapping_.Bind(f_.reader->header());
+    if (!bound) return Fail(bound.error().code, fmt::format("{}: {}", f_.path, bound.error().message));
+    for (const std::string& col : bound->ignored_columns())
+      warnings.push_back(fmt::format("{}: column \"{}\" is not used", f_.path, col));
+    bound_.emplace(std::move(*bound));
+    return {};
+  }
+  // The next row, and its fields unless it is malformed (row.error); false at
+  // the end of the file. REQUIRES: Bind succeeded.
+  Result<bool> Next(Row& row, FieldValues& fields) {
+    if (!f_.reader->Next(row)) return false;
+    if (f_.reader->header().size() != bound_->header_size()) {
+      JH_ASSIGN_OR_RETURN(BoundMapping again, mapping_.Bind(f_.reader->header()));
+      bound_.emplace(std::move(again));
+    }
+    if (row.error.empty()) {
+      fields.fill(std::string_view());
+      bound_->Apply(row, fields);
+    }
+    return true;
+  }
+
+ private:
+  OpenFile& f_;
+  Mapping mapping_;
+  std::optional<BoundMapping> bound_;
+};
+
 // A row of an events file refused while it was read (malformed, or not an
 // event), to be quarantined in file order once the batch is open.
 struct RefusedRow {
@@ -55,32 +91,22 @@ Status ReadEventFiles(std::vector<OpenFile>& files, size_t first, const std::opt
   int64_t bytes_before = 0;
   for (size_t fi = first; fi < files.size(); ++fi) {
     OpenFile& f = files[fi];
-    const Mapping m = mapping ? *mapping : Mapping::Identity(f.kind);
-    auto bound = m.Bind(f.reader->header());
-    if (!bound) return Fail(bound.error().code, fmt::format("{}: {}", f.path, bound.error().message));
-    for (const std::string& col : bound->ignored_columns())
-      out.warnings.push_back(fmt::format("{}: column \"{}\" is not used", f.path, col));
-    size_t header_size = f.reader->header().size();
+    MappedRows rows(f, mapping);
+    JH_RETURN_IF_ERROR(rows.Bind(out.warnings));
     Row row;
     FieldValues fields;
-    int64_t rows = 0;
-    while (f.reader->Next(row)) {
-      if ((++rows & 0x3fff) == 0) {
+    for (int64_t n = 1;; ++n) {
+      JH_ASSIGN_OR_RETURN(const bool more, rows.Next(row, fields));
+      if (!more) break;
+      if ((n & 0x3fff) == 0) {
         if (stop.stop_requested()) return {};
         out.bytes_read.store(bytes_before + f.reader->bytes_read(), std::memory_order_relaxed);
-      }
-      if (f.reader->header().size() != header_size) {  // JSON Lines: a new key appeared
-        header_size = f.reader->header().size();
-        bound = m.Bind(f.reader->header());
-        if (!bound) return std::unexpected(bound.error());
       }
       const auto file = static_cast<uint32_t>(fi);
       if (!row.error.empty()) {
         out.refused.push_back({file, row.line, row.raw, "", "", "", {Reason{"row.malformed", "", row.error}}});
         continue;
       }
-      fields.fill(std::string_view());
-      bound->Apply(row, fields);
       auto parsed = ParseEvent(fields, po);
       if (!parsed.ok()) {
         auto field = [&](Field k) { return std::string(fields[static_cast<size_t>(k)]); };
@@ -129,8 +155,6 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
   const auto first_events = static_cast<size_t>(
       std::find_if(files.begin(), files.end(), [](const OpenFile& f) { return f.kind == RecordKind::kEvent; }) -
       files.begin());
-  int64_t event_bytes = 0;
-  for (size_t fi = first_events; fi < files.size(); ++fi) event_bytes += files[fi].reader->total_bytes();
 
   // The events files are read on a second thread from here on, while this one
   // reads the register and loads divisions and persons (a tenth to a third of
@@ -172,20 +196,14 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
   int64_t rows_seen = 0;
   for (size_t fi = 0; fi < first_events; ++fi) {
     OpenFile& f = files[fi];
-    const Mapping m = mapping ? *mapping : Mapping::Identity(f.kind);
-    auto bound = m.Bind(f.reader->header());
-    if (!bound) return fail(Error{bound.error().code, fmt::format("{}: {}", f.path, bound.error().message)});
-    for (const std::string& col : bound->ignored_columns())
-      report_.warnings.push_back(fmt::format("{}: column \"{}\" is not used", f.path, col));
-    size_t header_size = f.reader->header().size();
+    MappedRows rows(f, mapping);
+    if (auto s = rows.Bind(report_.warnings); !s) return fail(s.error());
     Row row;
     FieldValues fields;
-    while (f.reader->Next(row)) {
-      if (f.reader->header().size() != header_size) {  // JSON Lines: a new key appeared
-        header_size = f.reader->header().size();
-        bound = m.Bind(f.reader->header());
-        if (!bound) return fail(bound.error());
-      }
+    for (;;) {
+      auto more = rows.Next(row, fields);
+      if (!more) return fail(more.error());
+      if (!*more) break;
       const RowOrigin origin{f.path, row.line, row.raw};
       if (!row.error.empty()) {
         auto s = Quarantine(f.kind, origin, {}, "", {Reason{"row.malformed", "", row.error}},
@@ -193,8 +211,6 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
         if (!s) return fail(s.error());
         continue;
       }
-      fields.fill(std::string_view());
-      bound->Apply(row, fields);
       if (auto s = AddRow(f.kind, fields, origin); !s) return fail(s.error());
       if (options_.progress && (++rows_seen & 0x3fff) == 0)
         options_.progress(bytes_before + f.reader->bytes_read() + events.bytes_read.load(), total_bytes);
@@ -204,7 +220,7 @@ Result<ImportReport> Importer::ImportFiles(const std::vector<std::string>& paths
   while (events_status.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
     if (options_.progress) options_.progress(bytes_before + events.bytes_read.load(), total_bytes);
   if (Status read = events_status.get(); !read) return fail(read.error());
-  bytes_before += event_bytes;
+  bytes_before += events.bytes_read.load();  // all of the events files now
   report_.warnings.insert(report_.warnings.end(), events.warnings.begin(), events.warnings.end());
   for (const RefusedRow& r : events.refused) {
     auto s = Quarantine(RecordKind::kEvent, RowOrigin{files[r.file].path, r.line, r.raw}, r.source, r.key,

@@ -148,12 +148,8 @@ Status SqliteBatch::CheckDivision(const Event& e) {
   if (!divisions_read_) {
     // Another process may have added divisions since the cache was filled. The
     // batch holds the write lock, so from here on only it adds any.
-    JH_RETURN_IF_ERROR(Settle());  // the read below uses the connection
-    Statement s(db_.handle(), "SELECT code FROM divisions");
-    if (!s.ok()) return std::unexpected(s.error());
-    JH_RETURN_IF_ERROR(ForEachRow(s, "reading the division codes", [&] {
-      store_.division_codes_.insert(ParseStoredDivision(s.ColumnText(0)).value());
-    }));
+    JH_ASSIGN_OR_RETURN(const std::vector<Division> divisions, store_.LoadDivisions());
+    for (const Division& d : divisions) store_.division_codes_.insert(d.code.value());
     divisions_read_ = true;
     if (store_.division_codes_.contains(e.division.value())) return {};
   }
